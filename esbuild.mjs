@@ -13,6 +13,7 @@ const watch = process.argv.includes('--watch');
 const nodeBundles = {
   entryPoints: {
     extension: 'src/extension/extension.ts',
+    engineHost: 'src/extension/engineHost.ts',
     trainer: 'src/extension/training/trainerProcess.ts',
     cli: 'src/extension/cli.ts',
   },
@@ -22,7 +23,8 @@ const nodeBundles = {
   target: 'node20',
   format: 'cjs',
   mainFields: ['module', 'main'],
-  external: ['vscode', '@tensorflow/tfjs-node'],
+  // engineHost.js is its own bundle, required by extension.js on first use.
+  external: ['vscode', '@tensorflow/tfjs-node', './engineHost.js'],
   sourcemap: !production,
   minify: production,
   metafile: true,
@@ -47,6 +49,21 @@ const webviewBundles = {
   logLevel: 'warning',
 };
 
+/** Extension-host test suites and their launcher (not packaged). */
+const testBundles = {
+  entryPoints: { index: 'test/vscode/suite/index.ts', runTests: 'test/vscode/runTests.ts' },
+  outdir: 'out/vscode-tests',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  external: ['vscode', 'mocha', '@vscode/test-electron'],
+  sourcemap: true,
+  metafile: true,
+  logLevel: 'warning',
+};
+
 function copyRuntimeFiles() {
   mkdirSync('dist/webview', { recursive: true });
   const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
@@ -67,7 +84,7 @@ function compressMnist() {
 
 copyRuntimeFiles();
 compressMnist();
-const configs = [nodeBundles, webviewBundles].map((c) => ({
+const configs = [nodeBundles, webviewBundles, testBundles].map((c) => ({
   ...c,
   entryPoints: Object.fromEntries(Object.entries(c.entryPoints).filter(([, file]) => existsSync(file))),
 }));
@@ -76,7 +93,7 @@ if (watch) {
 } else {
   const results = await Promise.all(configs.map((config) => esbuild.build(config)));
   const sizes = results.flatMap((r) => Object.entries(r.metafile.outputs))
-    .filter(([file]) => file.endsWith('.js'))
+    .filter(([file]) => file.startsWith('dist/') && file.endsWith('.js'))
     .map(([file, info]) => `${file} ${(info.bytes / 1024).toFixed(0)} KiB`);
   console.log(`Built ${production ? 'production' : 'development'} bundles: ${sizes.join(', ')}`);
 }

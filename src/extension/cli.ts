@@ -18,7 +18,7 @@ import { version_core } from '@tensorflow/tfjs-core';
 const USAGE = `Usage: npm run mnist -- <command> [options]
 
 Commands:
-  train     [--epochs N] [--batch-size N] [--learning-rate X] [--limit N] [--augment] [--seed N] [--out DIR]
+  train     [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--limit N] [--augment] [--seed N] [--out DIR]
   evaluate  [--model DIR] [--limit N]
   classify  FILE... [--model DIR]
   summary   [--model DIR]
@@ -36,6 +36,7 @@ const OPTIONS = {
   'batch-size': { type: 'string' },
   'learning-rate': { type: 'string' },
   limit: { type: 'string' },
+  patience: { type: 'string' },
   seed: { type: 'string' },
   augment: { type: 'boolean', default: false },
   repeats: { type: 'string' },
@@ -50,7 +51,7 @@ function parse(argv: string[]) {
 
 class UsageError extends Error {}
 
-function integer(values: Values, name: 'epochs' | 'batch-size' | 'limit' | 'seed' | 'repeats', fallback: number): number {
+function integer(values: Values, name: 'epochs' | 'batch-size' | 'limit' | 'seed' | 'repeats' | 'patience', fallback: number): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -107,6 +108,7 @@ async function trainCommand(values: Values) {
     batchSize: integer(values, 'batch-size', DEFAULT_TRAIN_OPTIONS.batchSize),
     learningRate: values['learning-rate'] === undefined ? DEFAULT_TRAIN_OPTIONS.learningRate : Number(values['learning-rate']),
     trainingSubset: integer(values, 'limit', 0),
+    earlyStoppingPatience: integer(values, 'patience', DEFAULT_TRAIN_OPTIONS.earlyStoppingPatience),
     seed: integer(values, 'seed', DEFAULT_TRAIN_OPTIONS.seed),
     augment: values.augment,
   };

@@ -191,3 +191,16 @@ export async function installExtension(
   }
   return output();
 }
+
+/** Runs `fn` but fails with a clear message after `ms`; cleanup belongs in the caller's finally. */
+export async function withTimeLimit<T>(ms: number, what: string, fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: time limit of ${Math.round(ms / 1000)} s exceeded`)), ms);
+  });
+  try {
+    return await Promise.race([fn(), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

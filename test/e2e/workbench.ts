@@ -1,4 +1,6 @@
 // playwright-core helpers that drive the VS Code workbench served by code-server.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -37,11 +39,20 @@ export async function launchBrowser(
 export async function openWorkbench(page: Page, url: string, folder: string, timeoutMs = 60_000): Promise<void> {
   await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { timeout: timeoutMs });
   await page.locator('.monaco-workbench').waitFor({ timeout: timeoutMs });
-  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: timeoutMs });
+  await page.locator('.explorer-folders-view').waitFor({ timeout: timeoutMs });
 }
 
 const quickInput = (page: Page) => page.locator('.quick-input-widget');
 const quickInputBox = (page: Page) => quickInput(page).locator('.quick-input-box input');
+
+/** open: shown and usable; hidden: not shown at all (neither is true while it fades out, inert). */
+function quickInputState(page: Page, value: string): Promise<{ open: boolean; hidden: boolean; sameValue: boolean }> {
+  return page.evaluate((expected) => {
+    const box = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
+    const hidden = !box || box.offsetParent === null;
+    return { hidden, open: !hidden && !box!.closest('[inert]'), sameValue: box?.value === expected };
+  }, value);
+}
 
 /** A quick-input row whose label is exactly `label`. */
 function quickInputRow(page: Page, label: string): Locator {
@@ -59,16 +70,28 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
   for (;;) {
-    if (!(await quickInputBox(page).isVisible())) await page.keyboard.press('F1');
-    await quickInputBox(page).fill(`>${title}`, { timeout: left() });
+    if (!(await quickInputState(page, '')).open) {
+      // Keys typed while a webview has focus stay in its iframe: give the focus back to the workbench.
+      await page.evaluate(() => document.activeElement instanceof HTMLIFrameElement && document.activeElement.blur());
+      await page.keyboard.press('F1');
+    }
+    const query = `>${title}`;
+    await quickInputBox(page).fill(query, { timeout: left() });
     const row = quickInputRow(page, title);
     if (await row.waitFor({ timeout: Math.min(2000, left()) }).then(() => true, () => false)) {
       await row.click({ timeout: left() });
+      // Done when the palette has closed (after its fade-out, while it is inert), or asks the command's next question.
+      for (;;) {
+        const state = await quickInputState(page, query);
+        if (state.hidden || (state.open && !state.sameValue)) break;
+        if (Date.now() > deadline) throw new Error(`the palette did not close after running "${title}"`);
+        await page.waitForTimeout(50);
+      }
       return;
     }
-    if (Date.now() >= deadline) throw new Error(`command "${title}" not in the palette within ${timeoutMs} ms`);
     await page.keyboard.press('Escape');
-    await quickInputBox(page).waitFor({ state: 'hidden', timeout: left() });
+    while ((await quickInputState(page, '')).open && Date.now() < deadline) await page.waitForTimeout(50);
+    if (Date.now() >= deadline) throw new Error(`command "${title}" not in the palette within ${timeoutMs} ms`);
   }
 }
 
@@ -84,23 +107,49 @@ export async function notifications(page: Page): Promise<string[]> {
   return (await page.locator('.notification-list-item-message').allTextContents()).map((t) => t.trim());
 }
 
+/**
+ * Waits for a notification whose text matches. Toasts hide themselves after a while; if none shows
+ * the text in time, the notification center (which keeps them all) is opened and searched too.
+ */
 export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   const message = page.locator('.notification-list-item-message').filter({ hasText: pattern }).first();
-  await message.waitFor({ timeout: timeoutMs }).catch(async (error: Error) => {
-    throw new Error(`no notification matching ${pattern} within ${timeoutMs} ms; shown: ${JSON.stringify(await notifications(page))}\n${error.message}`);
-  });
+  const seen = (timeout: number) => message.waitFor({ timeout }).then(() => true, () => false);
+  if (!(await seen(timeoutMs))) {
+    await runCommand(page, 'Notifications: Show Notifications');
+    if (!(await seen(2000))) {
+      throw new Error(`no notification matching ${pattern} within ${timeoutMs} ms; shown: ${JSON.stringify(await notifications(page))}`);
+    }
+  }
   return (await message.textContent())?.trim() ?? '';
 }
 
 /**
- * The document inside a webview (two iframes deep). `titleOrIndex` is the editor tab title of a
- * webview panel, or an index among the webview iframes in DOM order.
+ * The document inside a webview (two iframes deep: `iframe.webview` → `iframe#active-frame`).
+ * A string selects a webview editor by its tab title (the tab is activated, and the visible webview
+ * inside the editor area is taken); a number is an index among all `iframe.webview` in DOM order
+ * (webview views in the side bar, or hidden webviews, included).
  */
-export function webviewFrame(page: Page, titleOrIndex: string | number = 0): FrameLocator {
-  const outer = typeof titleOrIndex === 'number'
-    ? page.locator('iframe.webview').nth(titleOrIndex)
-    : page.locator(`iframe.webview[title="${titleOrIndex.replace(/"/g, '\\"')}"]`);
-  return outer.contentFrame().frameLocator('iframe#active-frame');
+export async function webviewFrame(page: Page, titleOrIndex: string | number = 0, timeoutMs = 30_000): Promise<FrameLocator> {
+  const iframes = page.locator('iframe.webview');
+  if (typeof titleOrIndex === 'number') return iframes.nth(titleOrIndex).contentFrame().locator('iframe#active-frame').contentFrame();
+  const tab = page.locator('.part.editor .tab').filter({ has: page.locator('.label-name', { hasText: exactly(titleOrIndex) }) });
+  await tab.first().click({ timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const index = await iframes.evaluateAll((elements) => {
+      const area = document.querySelector('.part.editor')!.getBoundingClientRect();
+      return elements.findIndex((element) => {
+        const box = element.getBoundingClientRect();
+        const x = box.x + box.width / 2, y = box.y + box.height / 2;
+        return box.width > 0 && getComputedStyle(element).visibility !== 'hidden'
+          && getComputedStyle(element.parentElement!).visibility !== 'hidden'
+          && x > area.left && x < area.right && y > area.top && y < area.bottom;
+      });
+    });
+    if (index >= 0) return iframes.nth(index).contentFrame().locator('iframe#active-frame').contentFrame();
+    if (Date.now() > deadline) throw new Error(`no visible webview for the editor "${titleOrIndex}" within ${timeoutMs} ms`);
+    await page.waitForTimeout(200);
+  }
 }
 
 /** The explorer row for a file or folder name that is visible in the tree. */
@@ -112,43 +161,82 @@ export function explorerItem(page: Page, name: string): Locator {
 
 /**
  * Right-clicks `fileName` in the explorer and clicks the context-menu item `itemLabel`.
- * With `multiSelect`, those files are ctrl-clicked first, so the command receives all of them.
+ * Exactly `fileName` and the `multiSelect` files are selected first (ctrl-clicks, which open no
+ * editor), so the command receives all of them.
  */
 export async function explorerContextMenu(
   page: Page, fileName: string, itemLabel: string, { multiSelect = [] as string[], timeoutMs = 30_000 } = {},
 ): Promise<void> {
-  await explorerItem(page, fileName).click({ timeout: timeoutMs });
-  for (const other of multiSelect) await explorerItem(page, other).click({ modifiers: ['Control'], timeout: timeoutMs });
+  const wanted = new Set([fileName, ...multiSelect]);
+  const rows = page.locator('.explorer-folders-view .monaco-list-row');
+  await explorerItem(page, fileName).waitFor({ timeout: timeoutMs });
+  for (const name of await rows.evaluateAll((els) => els.filter((e) => e.getAttribute('aria-selected') === 'true').map((e) => e.getAttribute('aria-label') ?? ''))) {
+    if (!wanted.has(name)) await explorerItem(page, name).click({ modifiers: ['Control'], timeout: timeoutMs });
+  }
+  for (const name of wanted) {
+    const row = explorerItem(page, name);
+    if ((await row.getAttribute('aria-selected', { timeout: timeoutMs })) !== 'true') await row.click({ modifiers: ['Control'], timeout: timeoutMs });
+  }
   await explorerItem(page, fileName).click({ button: 'right', timeout: timeoutMs });
-  const item = page.locator('.context-view .action-label').filter({ hasText: exactly(itemLabel) });
-  await item.first().click({ timeout: timeoutMs });
-  await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: timeoutMs });
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-label').filter({ hasText: exactly(itemLabel) }).first();
+  await item.hover({ timeout: timeoutMs });
+  await item.click({ timeout: timeoutMs });
+  // A click that lands while the menu is still settling is ignored; the hovered item is focused, so Enter runs it.
+  if (!(await menu.waitFor({ state: 'detached', timeout: 1000 }).then(() => true, () => false))) {
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'detached', timeout: timeoutMs });
+  }
 }
 
-/** Shows the output channel `name` in the Output panel and returns its whole text. */
+/**
+ * Shows the output channel `name` in the Output panel and returns its whole text. The text is
+ * copied with Ctrl+A Ctrl+C and read from the clipboard (granted by launchBrowser), because the
+ * editor renders only the lines in view; without clipboard access, the visible lines are returned.
+ */
 export async function readOutputChannel(page: Page, name: string, timeoutMs = 30_000): Promise<string> {
   await runCommand(page, 'Output: Show Output Channels...', timeoutMs);
   await pickQuickInputItem(page, name, timeoutMs);
+  await quickInputBox(page).waitFor({ state: 'hidden', timeout: timeoutMs });
   const editor = page.locator('.part.panel .monaco-editor').first();
-  await editor.waitFor({ timeout: timeoutMs });
-  await editor.click();
+  await editor.locator('.view-line').first().waitFor({ timeout: timeoutMs });
+  const focused = page.locator('.part.panel .monaco-editor.focused');
+  // Picking the channel focuses its editor; else click the editor's middle (its top edge does not take focus).
+  if (!(await focused.waitFor({ timeout: 2000 }).then(() => true, () => false))) {
+    await editor.click({ timeout: timeoutMs });
+    await focused.waitFor({ timeout: timeoutMs });
+  }
+  const sentinel = `<<clipboard-sentinel-${Date.now()}>>`;
+  const canCopy = await page.evaluate((text) => navigator.clipboard.writeText(text), sentinel).then(() => true, () => false);
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+C');
-  return page.evaluate(() => navigator.clipboard.readText());
+  let copied: string | undefined;
+  for (let i = 0; canCopy && copied === undefined && i < 50; i++) {
+    const text = await page.evaluate(() => navigator.clipboard.readText()).catch(() => sentinel);
+    if (text !== sentinel) copied = text;
+    else await page.waitForTimeout(100);
+  }
+  await page.keyboard.press('Escape');
+  if (copied !== undefined) return copied;
+  return (await editor.locator('.view-line').allTextContents()).join('\n');
 }
 
+/** Setting ids of the two default themes; the picker labels them without "Default ". */
 export type ThemeName = 'Default Dark Modern' | 'Default Light Modern';
 
-/** Switches the color theme with "Preferences: Color Theme" and waits for the workbench to repaint. */
+/** Picks the theme in "Preferences: Color Theme" and waits until the workbench wears it. */
 export async function setTheme(page: Page, theme: ThemeName, timeoutMs = 30_000): Promise<void> {
   await runCommand(page, 'Preferences: Color Theme', timeoutMs);
-  await pickQuickInputItem(page, theme, timeoutMs);
+  await pickQuickInputItem(page, theme.replace(/^Default /, ''), timeoutMs);
+  await quickInputBox(page).waitFor({ state: 'hidden', timeout: timeoutMs });
   const themeClass = theme.includes('Dark') ? 'vs-dark' : 'vs';
   await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ timeout: timeoutMs });
 }
 
-export async function screenshot(target: Page | Locator, path: string): Promise<void> {
-  await target.screenshot({ path });
+/** Saves a PNG of the page or of one element (also inside a webview frame); creates the folder. */
+export async function screenshot(target: Page | Locator, file: string): Promise<void> {
+  mkdirSync(path.dirname(file), { recursive: true });
+  await target.screenshot({ path: file });
 }
 
 /** Matches an element whose whole text is `text` (ignoring surrounding blanks). */

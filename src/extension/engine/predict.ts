@@ -3,16 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { IMAGE_SIDE, IMAGE_SIZE } from './idx';
 import { DIGIT_CLASSES } from './model';
+import { argMax } from './ranking';
+
+export { argMax, topDigits, type RankedDigit } from './ranking';
 
 export interface Prediction {
   digit: number;
   /** Ten probabilities, index = digit. */
   probabilities: number[];
-}
-
-export interface RankedDigit {
-  digit: number;
-  probability: number;
 }
 
 /** Probabilities for `count` images stored back to back in `pixels` (784 values each, 0..1). */
@@ -32,14 +30,3 @@ export function toPrediction(probabilities: ArrayLike<number>): Prediction {
   return { digit: argMax(values), probabilities: values };
 }
 
-export function topDigits(probabilities: ArrayLike<number>, count = 3): RankedDigit[] {
-  return Array.from(probabilities, (probability, digit) => ({ digit, probability }))
-    .sort((a, b) => b.probability - a.probability)
-    .slice(0, count);
-}
-
-export function argMax(values: ArrayLike<number>, offset = 0, length = values.length - offset): number {
-  let best = 0;
-  for (let i = 1; i < length; i++) if (values[offset + i] > values[offset + best]) best = i;
-  return best;
-}

@@ -6,25 +6,9 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { basename, join } from 'node:path';
 import { IMAGE_SIDE } from './idx';
 import { DIGIT_CLASSES } from './model';
-import type { EpochResult, TrainOptions } from './train';
+import { METADATA_FILE, MODEL_FILE, type ModelMetadata } from './metadata';
 
-export const MODEL_FILE = 'model.json';
-export const METADATA_FILE = 'metadata.json';
-
-export interface ModelMetadata {
-  architecture: string;
-  epochsRun: number;
-  testAccuracy?: number;
-  testLoss?: number;
-  backend: string;
-  trainingSeconds: number;
-  trainingImages: number;
-  /** ISO 8601. */
-  date: string;
-  tfjsVersion: string;
-  options?: Partial<TrainOptions>;
-  history?: EpochResult[];
-}
+export { METADATA_FILE, MODEL_FILE, type ModelMetadata } from './metadata';
 
 export class ModelFileError extends Error {
   constructor(readonly file: string, problem: string) {

@@ -4,32 +4,11 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { augmentBatch } from './augment';
 import { BatchBuffer, normalise, sliceExamples, type Examples } from './dataset';
 import { IMAGE_SIDE, type DigitSet } from './idx';
-import { createModel, DEFAULT_LEARNING_RATE, DIGIT_CLASSES } from './model';
+import { createModel, DIGIT_CLASSES } from './model';
+import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainOptions';
+
+export { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions };
 import { seededRandom, shuffle } from './random';
-
-export interface TrainOptions {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  validationSplit: number;
-  /** Epochs without a better val_loss before stopping; 0 turns early stopping off. */
-  earlyStoppingPatience: number;
-  seed: number;
-  augment: boolean;
-  /** Train on the first N training images; 0 = all. */
-  trainingSubset: number;
-}
-
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
-  epochs: 5,
-  batchSize: 32,
-  learningRate: DEFAULT_LEARNING_RATE,
-  validationSplit: 0.1,
-  earlyStoppingPatience: 2,
-  seed: 42,
-  augment: false,
-  trainingSubset: 0,
-};
 
 export interface BatchProgress {
   epoch: number; // 1-based
@@ -75,22 +54,6 @@ export class TrainingCancelledError extends Error {
   }
 }
 
-export function validateTrainOptions(options: TrainOptions): void {
-  const problems: string[] = [];
-  const integer = (name: keyof TrainOptions, min: number) => {
-    const value = options[name] as number;
-    if (!Number.isInteger(value) || value < min) problems.push(`${name} must be an integer ≥ ${min} (got ${value})`);
-  };
-  integer('epochs', 1);
-  integer('batchSize', 1);
-  integer('earlyStoppingPatience', 0);
-  integer('trainingSubset', 0);
-  integer('seed', 0);
-  if (!(options.learningRate > 0 && options.learningRate < 1)) problems.push(`learningRate must be in (0, 1) (got ${options.learningRate})`);
-  if (!(options.validationSplit >= 0 && options.validationSplit < 1)) problems.push(`validationSplit must be in [0, 1) (got ${options.validationSplit})`);
-  if (problems.length) throw new Error(`Invalid training options: ${problems.join('; ')}`);
-}
-
 /** Splits the first `trainingSubset` images into training and validation parts (validation = the last part, as Keras does). */
 export function splitTrainingData(train: DigitSet, options: TrainOptions): { fit: Examples; validation?: Examples } {
   const total = options.trainingSubset > 0 ? Math.min(options.trainingSubset, train.count) : train.count;
@@ -111,7 +74,7 @@ export async function train(
   data: DigitSet,
   partialOptions: Partial<TrainOptions> = {},
   callbacks: TrainCallbacks = {},
-  model: LayersModel = createModel(partialOptions.learningRate ?? DEFAULT_LEARNING_RATE, partialOptions.seed ?? DEFAULT_TRAIN_OPTIONS.seed),
+  model: LayersModel = createModel(partialOptions.learningRate ?? DEFAULT_TRAIN_OPTIONS.learningRate, partialOptions.seed ?? DEFAULT_TRAIN_OPTIONS.seed),
 ): Promise<TrainResult> {
   const options = { ...DEFAULT_TRAIN_OPTIONS, ...partialOptions };
   validateTrainOptions(options);

@@ -1,0 +1,88 @@
+// MNIST: Classify Digit — one or many PNGs from the Explorer, the editor title or the palette.
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import type { DigitClassifier } from '../classifier';
+import { PNG_LIMITS } from '../engine/png';
+import { topDigits, type RankedDigit } from '../engine/ranking';
+
+export interface FileClassification {
+  file: string;
+  uri: vscode.Uri;
+  digit?: number;
+  confidence?: number;
+  top3?: RankedDigit[];
+  error?: string;
+}
+
+const formatTop3 = (top3: RankedDigit[]) => top3.map((t) => `${t.digit} ${(t.probability * 100).toFixed(1)}%`).join(', ');
+
+/** The files a command invocation is about: the Explorer multi-selection, the clicked file, or a picker. */
+export async function filesToClassify(clicked?: vscode.Uri, selected?: vscode.Uri[]): Promise<vscode.Uri[]> {
+  if (selected?.length) return selected;
+  if (clicked instanceof vscode.Uri) return [clicked];
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    openLabel: 'Classify',
+    title: 'MNIST: choose PNG images of digits',
+    filters: { 'PNG images': ['png', 'PNG'] },
+    defaultUri: active ? vscode.Uri.joinPath(active, '..') : vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked ?? [];
+}
+
+export async function classifyFile(classifier: DigitClassifier, uri: vscode.Uri): Promise<FileClassification> {
+  const file = basename(uri.path);
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type & vscode.FileType.Directory) throw new Error(`${file}: is a folder, not a PNG image`);
+    if (stat.size > PNG_LIMITS.maxBytes) {
+      throw new Error(`${file}: is ${(stat.size / 1024 / 1024).toFixed(1)} MB; the limit is ${PNG_LIMITS.maxBytes / 1024 / 1024} MB`);
+    }
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const result = await classifier.classifyPng(bytes, file);
+    const top3 = topDigits(result.probabilities);
+    return { file, uri, digit: result.digit, confidence: top3[0].probability, top3 };
+  } catch (err) {
+    const message = (err as Error).message ?? String(err);
+    return { file, uri, error: message.startsWith(file) ? message : `${file}: ${message}` };
+  }
+}
+
+export async function classifyCommand(
+  classifier: DigitClassifier,
+  log: vscode.LogOutputChannel,
+  showResults: (results: FileClassification[]) => void,
+  clicked?: vscode.Uri,
+  selected?: vscode.Uri[],
+): Promise<FileClassification[]> {
+  const uris = await filesToClassify(clicked, selected);
+  if (!uris.length) return [];
+  const results = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'MNIST: Classifying', cancellable: false },
+    async (progress) => {
+      const done: FileClassification[] = [];
+      for (const uri of uris) {
+        progress.report({ message: basename(uri.path), increment: 100 / uris.length });
+        done.push(await classifyFile(classifier, uri));
+      }
+      return done;
+    },
+  );
+  for (const r of results) {
+    if (r.error) log.warn(`Classify: ${r.error}`);
+    else log.info(`Classify: ${r.file} → ${r.digit} (top 3: ${formatTop3(r.top3!)})`);
+  }
+  if (results.length === 1) {
+    const [r] = results;
+    if (r.error) void vscode.window.showErrorMessage(`MNIST: ${r.error}`);
+    else void vscode.window.showInformationMessage(`${r.file} → ${r.digit} (${(r.confidence! * 100).toFixed(1)}%)`);
+  } else {
+    const failed = results.filter((r) => r.error).length;
+    showResults(results);
+    const summary = `MNIST: classified ${results.length - failed} of ${results.length} images`;
+    if (failed) void vscode.window.showWarningMessage(`${summary}; ${failed} could not be read (see the results).`);
+    else void vscode.window.showInformationMessage(`${summary}.`);
+  }
+  return results;
+}

@@ -1,0 +1,152 @@
+// MNIST: Train Model — runs the engine in a child process with a cancellable progress notification.
+import * as vscode from 'vscode';
+import { defaultDataDir } from '../engine/paths';
+import type { ModelManager } from '../modelManager';
+import { backendFromSettings, trainOptionsFromSettings, type SettingReader } from '../settings';
+import type { TrainerEvent } from '../training/protocol';
+import type { TrainingMonitor } from '../training/trainingMonitor';
+import { TrainingRun, type RunOutcome } from '../training/trainingRun';
+
+export interface TrainingDeps {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  models: ModelManager;
+  monitor: TrainingMonitor;
+  nativeSearchPaths: () => string[];
+  showChart: () => void;
+  afterTraining?: (outcome: RunOutcome) => void;
+}
+
+const percent = (value: number, digits = 1) => `${(value * 100).toFixed(digits)}%`;
+
+export class TrainingController implements vscode.Disposable {
+  private run: TrainingRun | undefined;
+
+  constructor(private readonly deps: TrainingDeps) {}
+
+  get running(): boolean {
+    return this.run !== undefined;
+  }
+
+  stop(): void {
+    if (!this.run) return;
+    this.deps.log.info('Cancelling training…');
+    this.run.cancel();
+  }
+
+  async train(): Promise<RunOutcome | undefined> {
+    const { log, monitor, context } = this.deps;
+    if (this.run) {
+      const choice = await vscode.window.showInformationMessage('MNIST: a training run is already in progress.', 'Show Training', 'Stop Training');
+      if (choice === 'Show Training') this.deps.showChart();
+      if (choice === 'Stop Training') this.stop();
+      return undefined;
+    }
+    const read: SettingReader = (key) => vscode.workspace.getConfiguration('mnist').get(key);
+    let options;
+    try {
+      options = trainOptionsFromSettings(read);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`MNIST: ${(err as Error).message}. Check the mnist.training settings.`);
+      return undefined;
+    }
+    const run = new TrainingRun(
+      {
+        type: 'start',
+        options,
+        backend: backendFromSettings(read),
+        nativeSearchPaths: this.deps.nativeSearchPaths(),
+        dataDir: defaultDataDir(context.extensionPath),
+        outDir: this.deps.models.trainedDir,
+      },
+      {
+        trainerScript: context.asAbsolutePath('dist/trainer.js'),
+        onMalformedMessage: (message) => log.warn(`Ignored a malformed message from the training process: ${JSON.stringify(message).slice(0, 200)}`),
+      },
+    );
+    this.run = run;
+    void vscode.commands.executeCommand('setContext', 'mnist.trainingRunning', true);
+    log.info(`Training started (process ${run.pid}): ${JSON.stringify(options)}`);
+    monitor.start(options.epochs, options.batchSize);
+    this.deps.showChart();
+    run.on('event', (event) => {
+      monitor.record(event);
+      logEvent(log, event);
+    });
+
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'MNIST: Training', cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => this.stop());
+        let reported = 0;
+        const onEvent = (event: TrainerEvent) => {
+          if (event.type === 'batch') {
+            const done = ((event.epoch - 1) * event.batches + event.batch) / (event.epochs * event.batches);
+            progress.report({
+              increment: Math.max(0, done * 100 - reported),
+              message: `Epoch ${event.epoch}/${event.epochs} · batch ${event.batch}/${event.batches} · loss ${event.loss.toFixed(3)} · acc ${percent(event.accuracy)}`,
+            });
+            reported = Math.max(reported, done * 100);
+          } else if (event.type === 'evaluating') {
+            progress.report({ message: `Evaluating on the test set · ${event.done}/${event.total}` });
+          } else if (event.type === 'backend') {
+            progress.report({ message: `Loading MNIST on the ${event.name} backend…` });
+          }
+        };
+        run.on('event', onEvent);
+        return run.finished;
+      },
+    );
+    this.run = undefined;
+    void vscode.commands.executeCommand('setContext', 'mnist.trainingRunning', false);
+    await this.finish(outcome);
+    return outcome;
+  }
+
+  private async finish(outcome: RunOutcome): Promise<void> {
+    const { log, monitor, models } = this.deps;
+    this.deps.afterTraining?.(outcome);
+    if (outcome.status === 'cancelled') {
+      monitor.finish('Training was cancelled; the previous model is still active.');
+      log.info('Training cancelled; the previous model is kept.');
+      void vscode.window.showInformationMessage('MNIST: training cancelled. The previous model is still active.');
+      return;
+    }
+    if (outcome.status === 'failed') {
+      monitor.finish(`Training failed: ${outcome.message}`);
+      log.error(`Training failed: ${outcome.message}`);
+      const choice = await vscode.window.showErrorMessage(`MNIST: training failed — ${outcome.message}. The previous model is still active.`, 'Show Log');
+      if (choice === 'Show Log') log.show();
+      return;
+    }
+    const done = outcome.event;
+    await models.useTrained();
+    const summary = `Test accuracy ${percent(done.testAccuracy, 2)} after ${done.epochsRun} epochs (${Math.round(done.seconds)} s)`;
+    monitor.finish(`Finished: ${summary}.`);
+    log.info(`${summary}${done.stoppedEarly ? `, stopped early, best epoch ${done.bestEpoch}` : ''}. Model saved to ${done.modelDir} and now active.`);
+    const choice = await vscode.window.showInformationMessage(`MNIST: training finished — ${summary}. The new model is active.`, 'Open Sketchpad', 'Show Model Summary');
+    if (choice === 'Open Sketchpad') void vscode.commands.executeCommand('mnist.openSketchpad');
+    if (choice === 'Show Model Summary') void vscode.commands.executeCommand('mnist.showModelSummary');
+  }
+
+  dispose(): void {
+    this.run?.cancel();
+  }
+}
+
+function logEvent(log: vscode.LogOutputChannel, event: TrainerEvent): void {
+  switch (event.type) {
+    case 'backend':
+      log.info(`Backend: ${event.name} — ${event.reason}`);
+      if (event.warning) log.warn(event.warning);
+      break;
+    case 'epoch': {
+      const e = event.result;
+      const validation = e.valLoss === undefined ? '' : ` · val_loss ${e.valLoss.toFixed(4)} · val_acc ${percent(e.valAccuracy ?? 0, 2)}`;
+      log.info(`Epoch ${e.epoch}/${e.epochs} · loss ${e.loss.toFixed(4)} · acc ${percent(e.accuracy, 2)}${validation} · ${Math.round(e.imagesPerSecond)} images/s · ${e.seconds.toFixed(1)} s`);
+      break;
+    }
+    default:
+      break;
+  }
+}

@@ -1,0 +1,92 @@
+// Host side of the classification results table; opens only the files it was given.
+import * as vscode from 'vscode';
+import * as v from 'valibot';
+import { ClassifyResultsRequestSchema, ClassifyResultsStateSchema, type ClassifyResultsRequest, type ClassifyResultsUpdate, type ClassifyRowView } from '../../webview/protocol';
+import { errorMessage, PanelHost } from './panelHost';
+import type { PanelServices } from './services';
+import { webviewOptions } from './webviewHtml';
+
+export interface ClassifyResult {
+  /** A file path or a URI string. */
+  file: string;
+  digit?: number;
+  confidence?: number;
+  top3?: { digit: number; probability: number }[];
+  error?: string;
+}
+
+/** A URI string ("file:///…", "vscode-remote://…") or a plain path (also Windows "C:\…"). */
+export function resultUri(file: string): vscode.Uri {
+  return /^[a-z][a-z0-9+.-]+:/i.test(file) ? vscode.Uri.parse(file, true) : vscode.Uri.file(file);
+}
+
+export class ClassifyResultsPanel extends PanelHost<ClassifyResultsRequest, ClassifyResultsUpdate> {
+  static readonly viewType = 'mnist.classifyResults';
+  static readonly title = 'Digit Classification';
+  private static current: ClassifyResultsPanel | undefined;
+
+  private rows: ClassifyRowView[] = [];
+
+  /** Shows `results` in the panel (opened or revealed), replacing what it showed. */
+  static show(services: PanelServices, results: ClassifyResult[], viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): ClassifyResultsPanel {
+    let current = ClassifyResultsPanel.current;
+    if (current) {
+      current.panel.reveal(viewColumn);
+    } else {
+      const panel = vscode.window.createWebviewPanel(ClassifyResultsPanel.viewType, ClassifyResultsPanel.title, viewColumn, webviewOptions(services.extensionUri));
+      current = ClassifyResultsPanel.current = new ClassifyResultsPanel(panel, services);
+    }
+    current.setRows(results.map(toRow));
+    return current;
+  }
+
+  /** After a window reload: the rows come from the webview's saved state, validated like any message. */
+  static revive(panel: vscode.WebviewPanel, services: PanelServices, state: unknown): ClassifyResultsPanel {
+    ClassifyResultsPanel.current?.dispose();
+    const current = (ClassifyResultsPanel.current = new ClassifyResultsPanel(panel, services));
+    const saved = v.safeParse(ClassifyResultsStateSchema, state);
+    if (saved.success) current.rows = saved.output.rows.map((row) => toRow(row));
+    else if (state !== undefined) services.log.warn('Classification results: ignored an invalid saved state');
+    return current;
+  }
+
+  private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
+    super(panel, services, { title: ClassifyResultsPanel.title, script: 'classifyResultsPanel', styles: ['panels.css', 'classifyResults.css'] }, ClassifyResultsRequestSchema);
+  }
+
+  protected override onDispose(): void {
+    if (ClassifyResultsPanel.current === this) ClassifyResultsPanel.current = undefined;
+  }
+
+  private setRows(rows: ClassifyRowView[]): void {
+    this.rows = rows;
+    this.post({ type: 'results', rows });
+  }
+
+  protected override async onMessage(request: ClassifyResultsRequest): Promise<void> {
+    switch (request.type) {
+      case 'ready':
+        return this.post({ type: 'results', rows: this.rows });
+      case 'open': {
+        const row = this.rows[request.index];
+        if (!row) return this.services.log.warn(`Classification results: no row ${request.index} to open`);
+        try {
+          await vscode.commands.executeCommand('vscode.open', resultUri(row.file));
+        } catch (err) {
+          void vscode.window.showErrorMessage(`Could not open ${row.name}: ${errorMessage(err)}`);
+        }
+      }
+    }
+  }
+}
+
+function toRow(result: ClassifyResult): ClassifyRowView {
+  return {
+    file: result.file,
+    name: vscode.workspace.asRelativePath(resultUri(result.file), false),
+    digit: result.digit,
+    confidence: result.confidence,
+    top3: result.top3,
+    error: result.error,
+  };
+}

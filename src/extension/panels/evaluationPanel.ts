@@ -1,0 +1,125 @@
+// Host side of the evaluation: runs the test-set evaluation of the active model and serves its digits.
+import * as vscode from 'vscode';
+import type { Evaluation } from '../engine/evaluate';
+import { EvaluationRequestSchema, type EvaluationRequest, type EvaluationUpdate } from '../../webview/protocol';
+import { cellDigits, evaluationView, sampleDigits } from './evaluationData';
+import { modelLabel } from './modelInfo';
+import { errorMessage, PanelHost } from './panelHost';
+import type { PanelServices } from './services';
+import { webviewOptions } from './webviewHtml';
+
+type Outcome = { state: 'running'; label: string } | { state: 'done'; evaluation: Evaluation; update: EvaluationUpdate } | { state: 'failed'; message: string };
+
+export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpdate> {
+  static readonly viewType = 'mnist.evaluation';
+  static readonly title = 'MNIST Evaluation';
+  private static current: EvaluationPanel | undefined;
+
+  private outcome: Outcome | undefined;
+  /** Identifies the newest run: results of older runs are dropped. */
+  private run = 0;
+
+  /** Opens (or reveals) the panel and evaluates the active model (cached per model by the service). */
+  static createOrShow(services: PanelServices, viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): EvaluationPanel {
+    let current = EvaluationPanel.current;
+    if (current) {
+      current.panel.reveal(viewColumn);
+    } else {
+      const panel = vscode.window.createWebviewPanel(EvaluationPanel.viewType, EvaluationPanel.title, viewColumn, webviewOptions(services.extensionUri));
+      current = EvaluationPanel.current = new EvaluationPanel(panel, services);
+    }
+    void current.evaluate();
+    return current;
+  }
+
+  /** After a window reload: evaluates again once the webview is ready. */
+  static revive(panel: vscode.WebviewPanel, services: PanelServices): EvaluationPanel {
+    EvaluationPanel.current?.dispose();
+    return (EvaluationPanel.current = new EvaluationPanel(panel, services));
+  }
+
+  /** The active model changed: the open panel offers to evaluate again (evaluation takes a while). */
+  static refresh(): void {
+    void EvaluationPanel.current?.markStale();
+  }
+
+  private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
+    super(panel, services, { title: EvaluationPanel.title, script: 'evaluationPanel', styles: ['panels.css', 'evaluation.css'] }, EvaluationRequestSchema);
+  }
+
+  protected override onDispose(): void {
+    if (EvaluationPanel.current === this) EvaluationPanel.current = undefined;
+  }
+
+  protected override async onMessage(request: EvaluationRequest): Promise<void> {
+    switch (request.type) {
+      case 'ready':
+        return this.postOutcome();
+      case 'evaluate':
+        return this.evaluate();
+      case 'cell':
+        return this.postCell(request.requestId, request.label, request.predicted);
+      case 'samples':
+        return this.postSamples(request.requestId);
+    }
+  }
+
+  private async label(): Promise<string> {
+    try {
+      return modelLabel(await (await this.services.classifier()).activeModel());
+    } catch {
+      return 'Model: not loaded';
+    }
+  }
+
+  private async evaluate(): Promise<void> {
+    const run = ++this.run;
+    // Set before any await, so that a 'ready' arriving meanwhile does not start a second run.
+    this.outcome = { state: 'running', label: 'Model: loading…' };
+    const label = await this.label();
+    if (run !== this.run) return;
+    this.outcome = { state: 'running', label };
+    void this.postOutcome();
+    let outcome: Outcome;
+    try {
+      const [evaluation, mnist] = await Promise.all([this.services.evaluateActiveModel(), this.services.mnist()]);
+      outcome = { state: 'done', evaluation, update: { type: 'evaluation', evaluation: evaluationView(evaluation, mnist.test, await this.label()) } };
+    } catch (err) {
+      this.services.log.error(`Evaluation failed: ${errorMessage(err)}`);
+      outcome = { state: 'failed', message: `The evaluation failed: ${errorMessage(err)}` };
+    }
+    if (run !== this.run || this.isDisposed) return;
+    this.outcome = outcome;
+    void this.postOutcome();
+  }
+
+  /** Sends the current state; a webview that (re)loads asks for it with 'ready'. */
+  private async postOutcome(): Promise<void> {
+    const outcome = this.outcome;
+    if (!outcome) return this.evaluate();
+    if (outcome.state === 'running') this.post({ type: 'evaluating', modelLabel: outcome.label });
+    else if (outcome.state === 'done') this.post(outcome.update);
+    else this.post({ type: 'evaluationError', message: outcome.message });
+  }
+
+  private async markStale(): Promise<void> {
+    if (this.outcome?.state === 'done') this.post({ type: 'stale', modelLabel: await this.label() });
+  }
+
+  private async postCell(requestId: number, label: number, predicted: number): Promise<void> {
+    if (this.outcome?.state !== 'done') {
+      return this.post({ type: 'requestError', requestId, message: 'The evaluation is not ready yet.' });
+    }
+    const { test } = await this.services.mnist();
+    this.post({ type: 'cell', requestId, label, predicted, ...cellDigits(this.outcome.evaluation, test, label, predicted) });
+  }
+
+  private async postSamples(requestId: number): Promise<void> {
+    try {
+      const { train } = await this.services.mnist();
+      this.post({ type: 'samples', requestId, classes: sampleDigits(train) });
+    } catch (err) {
+      this.post({ type: 'requestError', requestId, message: `The training digits could not be loaded: ${errorMessage(err)}` });
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// The active model as the panels show it. No vscode import (unit-tested).
+import type { ActiveModel } from '../classifier';
+import { formatShape, type ModelSummary } from '../engine/summary';
+import type { ModelInfoView, ModelSummaryView } from '../../webview/protocol';
+
+type ModelDescription = Pick<ActiveModel, 'metadata' | 'source'>;
+
+/** "Model: bundled · 99.2%" (the accuracy only when the metadata has it). */
+export function modelLabel({ source, metadata }: ModelDescription): string {
+  const accuracy = metadata?.testAccuracy;
+  return `Model: ${source.kind}${accuracy === undefined ? '' : ` · ${(accuracy * 100).toFixed(1)}%`}`;
+}
+
+export function modelInfoView({ source, metadata }: ModelDescription): ModelInfoView {
+  return {
+    source: source.kind,
+    dir: source.dir,
+    architecture: metadata?.architecture,
+    testAccuracy: metadata?.testAccuracy,
+    date: metadata?.date,
+    epochs: metadata?.epochsRun,
+    backend: metadata?.backend,
+    trainingSeconds: metadata?.trainingSeconds,
+    trainingImages: metadata?.trainingImages,
+    tfjsVersion: metadata?.tfjsVersion,
+  };
+}
+
+export function summaryView(summary: ModelSummary, model: ModelDescription): ModelSummaryView {
+  return {
+    inputShape: formatShape(summary.inputShape),
+    layers: summary.layers.map((layer) => ({ ...layer, outputShape: formatShape(layer.outputShape) })),
+    totalParameters: summary.totalParameters,
+    trainableParameters: summary.trainableParameters,
+    model: modelInfoView(model),
+  };
+}

@@ -1,0 +1,68 @@
+// What every panel's host side shares: the page, validated messages in, typed messages out, disposal.
+import type * as v from 'valibot';
+import * as vscode from 'vscode';
+import { parseMessage } from '../../webview/protocol';
+import type { PanelServices } from './services';
+import { webviewHtml, webviewOptions, type PageSpec } from './webviewHtml';
+
+export abstract class PanelHost<Request, Update> implements vscode.Disposable {
+  /** Released in dispose(). */
+  protected readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  protected constructor(
+    readonly panel: vscode.WebviewPanel,
+    protected readonly services: PanelServices,
+    page: PageSpec,
+    private readonly requests: v.GenericSchema<unknown, Request>,
+  ) {
+    panel.webview.options = webviewOptions(services.extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, services.extensionUri, page);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+    );
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Handles a message that passed validation. */
+  protected abstract onMessage(request: Request): void | Promise<void>;
+
+  /** Extra clean-up of a subclass (e.g. clearing its static `current`). */
+  protected onDispose(): void {}
+
+  protected post(update: Update): void {
+    if (this.disposed) return;
+    this.panel.webview.postMessage(update).then(undefined, (err) => this.services.log.debug(`${this.panel.viewType}: post failed: ${err}`));
+  }
+
+  private receive(message: unknown): void {
+    const parsed = parseMessage(this.requests, message);
+    if (!parsed.ok) {
+      this.services.log.warn(`${this.panel.viewType}: dropped an invalid message from the webview (${parsed.reason})`);
+      return;
+    }
+    Promise.resolve()
+      .then(() => this.onMessage(parsed.message))
+      .catch((err) => this.services.log.error(`${this.panel.viewType}: handling "${describe(parsed.message)}" failed: ${err instanceof Error ? err.stack ?? err.message : err}`));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.onDispose();
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+function describe(message: unknown): string {
+  return typeof message === 'object' && message !== null && 'type' in message ? String(message.type) : 'message';
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,20 @@
+// What the extension gives the panels.
+import * as vscode from 'vscode';
+import type { DigitClassifier } from '../classifier';
+import type { Evaluation } from '../engine/evaluate';
+import type { DigitSet } from '../engine/idx';
+import type { TrainingMonitor } from '../training/trainingMonitor';
+
+export interface PanelServices {
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  /** Creates the classifier (and loads TensorFlow.js) on first use. */
+  classifier(): Promise<DigitClassifier>;
+  training: TrainingMonitor;
+  /** Cancels the running training (no-op if none). */
+  stopTraining(): void;
+  /** Real MNIST, loaded lazily and cached. */
+  mnist(): Promise<{ train: DigitSet; test: DigitSet }>;
+  /** Runs with a progress notification; cached per model. */
+  evaluateActiveModel(): Promise<Evaluation>;
+}

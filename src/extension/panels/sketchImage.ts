@@ -1,0 +1,30 @@
+// The sketchpad's images on the host side: the webview's one-channel ink decoded, saved as PNG, and the
+// model's 28x28 input sent back. No vscode import (unit-tested).
+import { PNG } from 'pngjs';
+
+/** The ink bytes, or undefined when the base64 does not decode to exactly width x height bytes. */
+export function decodeInk(ink: string, width: number, height: number): Uint8Array | undefined {
+  const bytes = Buffer.from(ink, 'base64');
+  return bytes.length === width * height ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : undefined;
+}
+
+/** A PNG of the drawing: black ink on an opaque white background, like a pen on paper. */
+export function inkToPng(ink: Uint8Array, width: number, height: number): Buffer {
+  const png = new PNG({ width, height, colorType: 6 });
+  for (let i = 0; i < width * height; i++) {
+    const level = 255 - ink[i];
+    png.data[i * 4] = png.data[i * 4 + 1] = png.data[i * 4 + 2] = level;
+    png.data[i * 4 + 3] = 255;
+  }
+  return PNG.sync.write(png, { colorType: 0 });
+}
+
+/** 784 model-input values (0..1) → base64 of 784 bytes (0..255). */
+export function pixelsToBase64(pixels: Float32Array): string {
+  return Buffer.from(Uint8Array.from(pixels, (p) => Math.round(Math.min(1, Math.max(0, p)) * 255))).toString('base64');
+}
+
+/** "digit-3.png", or "digit.png" when there is no prediction yet. */
+export function pngFileName(digit: number | undefined): string {
+  return digit === undefined ? 'digit.png' : `digit-${digit}.png`;
+}

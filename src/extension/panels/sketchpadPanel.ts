@@ -1,0 +1,132 @@
+// Host side of the sketchpad: classifies the drawn ink, saves it as PNG, shows the active model.
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { topDigits } from '../engine/ranking';
+import { NoDigitError, toMnistImage } from '../engine/preprocess';
+import { SketchpadRequestSchema, type SketchpadRequest, type SketchpadUpdate } from '../../webview/protocol';
+import { modelLabel } from './modelInfo';
+import { errorMessage, PanelHost } from './panelHost';
+import type { PanelServices } from './services';
+import { webviewOptions } from './webviewHtml';
+import { decodeInk, inkToPng, pixelsToBase64, pngFileName } from './sketchImage';
+
+type PredictRequest = Extract<SketchpadRequest, { type: 'predict' }>;
+type SaveRequest = Extract<SketchpadRequest, { type: 'savePng' }>;
+
+export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate> {
+  static readonly viewType = 'mnist.sketchpad';
+  static readonly title = 'MNIST Sketchpad';
+  private static current: SketchpadPanel | undefined;
+
+  /** While a prediction runs, only the newest request waits; older ones would be stale anyway. */
+  private predicting = false;
+  private queued: PredictRequest | undefined;
+
+  static createOrShow(services: PanelServices, viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): SketchpadPanel {
+    if (SketchpadPanel.current) {
+      SketchpadPanel.current.panel.reveal(viewColumn);
+      return SketchpadPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(SketchpadPanel.viewType, SketchpadPanel.title, viewColumn, webviewOptions(services.extensionUri));
+    return (SketchpadPanel.current = new SketchpadPanel(panel, services));
+  }
+
+  static revive(panel: vscode.WebviewPanel, services: PanelServices): SketchpadPanel {
+    SketchpadPanel.current?.dispose();
+    return (SketchpadPanel.current = new SketchpadPanel(panel, services));
+  }
+
+  /** Shows the new active model's name (call when the model changes). */
+  static refresh(): void {
+    void SketchpadPanel.current?.postModel();
+  }
+
+  private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
+    super(panel, services, { title: SketchpadPanel.title, script: 'sketchpadPanel', styles: ['panels.css', 'sketchpad.css'] }, SketchpadRequestSchema);
+  }
+
+  protected override onDispose(): void {
+    if (SketchpadPanel.current === this) SketchpadPanel.current = undefined;
+  }
+
+  protected override async onMessage(request: SketchpadRequest): Promise<void> {
+    switch (request.type) {
+      case 'ready':
+        return this.postModel();
+      case 'predict':
+        return this.predict(request);
+      case 'savePng':
+        return this.savePng(request);
+    }
+  }
+
+  private async postModel(): Promise<void> {
+    try {
+      this.post({ type: 'model', label: modelLabel(await (await this.services.classifier()).activeModel()) });
+    } catch (err) {
+      this.post({ type: 'model', label: 'Model: not loaded' });
+      this.services.log.warn(`Sketchpad: the model could not be loaded: ${errorMessage(err)}`);
+    }
+  }
+
+  private async predict(request: PredictRequest): Promise<void> {
+    if (this.predicting) {
+      this.queued = request;
+      return;
+    }
+    this.predicting = true;
+    try {
+      this.post(await this.classify(request));
+    } finally {
+      this.predicting = false;
+      const next = this.queued;
+      this.queued = undefined;
+      if (next && !this.isDisposed) await this.predict(next);
+    }
+  }
+
+  private async classify({ requestId, ink, width, height }: PredictRequest): Promise<SketchpadUpdate> {
+    const data = decodeInk(ink, width, height);
+    if (!data) {
+      this.services.log.warn('Sketchpad: dropped a drawing whose ink does not match its size');
+      return { type: 'predictionError', requestId, message: 'The drawing could not be read.' };
+    }
+    try {
+      const image = toMnistImage({ data, width, height, channels: 1 });
+      const result = await (await this.services.classifier()).classifyImage(image);
+      return {
+        type: 'prediction',
+        requestId,
+        digit: result.digit,
+        probabilities: result.probabilities,
+        top3: topDigits(result.probabilities, 3).map((d) => d.digit),
+        image: pixelsToBase64(result.image),
+      };
+    } catch (err) {
+      if (err instanceof NoDigitError) return { type: 'predictionError', requestId, message: 'Draw a digit first.' };
+      this.services.log.error(`Sketchpad: prediction failed: ${errorMessage(err)}`);
+      return { type: 'predictionError', requestId, message: `Prediction failed: ${errorMessage(err)}` };
+    }
+  }
+
+  private async savePng({ ink, width, height, digit }: SaveRequest): Promise<void> {
+    const data = decodeInk(ink, width, height);
+    if (!data) return this.services.log.warn('Sketchpad: dropped a drawing whose ink does not match its size');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = pngFileName(digit);
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: { 'PNG image': ['png'] },
+      saveLabel: 'Save Digit',
+      title: 'Save the drawing as PNG',
+    });
+    if (!target) return;
+    try {
+      await vscode.workspace.fs.writeFile(target, inkToPng(data, width, height));
+      void vscode.window.showInformationMessage(`Saved ${basename(target.path)}`);
+    } catch (err) {
+      this.services.log.error(`Sketchpad: saving ${target.toString(true)} failed: ${errorMessage(err)}`);
+      void vscode.window.showErrorMessage(`Could not save ${basename(target.path)}: ${errorMessage(err)}`);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// Host side of the training chart: forwards the training monitor's snapshots (at most 10 per second).
+import * as vscode from 'vscode';
+import type { TrainingSnapshot } from '../training/trainingMonitor';
+import { TrainingChartRequestSchema, type TrainingChartRequest, type TrainingChartUpdate } from '../../webview/protocol';
+import { throttle } from '../../webview/throttle';
+import { PanelHost } from './panelHost';
+import type { PanelServices } from './services';
+import { webviewOptions } from './webviewHtml';
+import { trainingView } from './trainingView';
+
+const UPDATE_INTERVAL_MS = 100;
+
+export class TrainingChartPanel extends PanelHost<TrainingChartRequest, TrainingChartUpdate> {
+  static readonly viewType = 'mnist.trainingChart';
+  static readonly title = 'MNIST Training';
+  private static current: TrainingChartPanel | undefined;
+
+  private readonly postLatest = throttle(() => this.postSnapshot(), UPDATE_INTERVAL_MS);
+
+  static createOrShow(services: PanelServices, viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside, preserveFocus = true): TrainingChartPanel {
+    if (TrainingChartPanel.current) {
+      TrainingChartPanel.current.panel.reveal(viewColumn, preserveFocus);
+      return TrainingChartPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(TrainingChartPanel.viewType, TrainingChartPanel.title, { viewColumn, preserveFocus }, webviewOptions(services.extensionUri));
+    return (TrainingChartPanel.current = new TrainingChartPanel(panel, services));
+  }
+
+  static revive(panel: vscode.WebviewPanel, services: PanelServices): TrainingChartPanel {
+    TrainingChartPanel.current?.dispose();
+    return (TrainingChartPanel.current = new TrainingChartPanel(panel, services));
+  }
+
+  private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
+    super(panel, services, { title: TrainingChartPanel.title, script: 'trainingChartPanel', styles: ['panels.css', 'training.css'] }, TrainingChartRequestSchema);
+    const onChange = (_snapshot: TrainingSnapshot) => this.postLatest();
+    services.training.on('change', onChange);
+    this.disposables.push({ dispose: () => services.training.off('change', onChange) }, { dispose: () => this.postLatest.cancel() });
+  }
+
+  protected override onDispose(): void {
+    if (TrainingChartPanel.current === this) TrainingChartPanel.current = undefined;
+  }
+
+  protected override onMessage(request: TrainingChartRequest): void {
+    switch (request.type) {
+      case 'ready':
+        return this.postSnapshot();
+      case 'stop':
+        return this.services.stopTraining();
+    }
+  }
+
+  private postSnapshot(): void {
+    this.post({ type: 'training', training: trainingView(this.services.training.current) });
+  }
+}

@@ -1,0 +1,33 @@
+// The status bar item: the active model's test accuracy; click for its summary.
+import * as vscode from 'vscode';
+import { describeSource, type ModelManager } from './modelManager';
+
+export function createModelStatusItem(models: ModelManager): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('mnist.activeModel', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'MNIST Active Model';
+  item.command = 'mnist.showModelSummary';
+  const render = () => {
+    const source = models.source();
+    const metadata = models.metadata();
+    const accuracy = metadata?.testAccuracy === undefined ? '' : ` ${(metadata.testAccuracy * 100).toFixed(1)}%`;
+    item.text = `$(symbol-numeric) MNIST${metadata ? accuracy : ' (no model)'}`;
+    const tooltip = new vscode.MarkdownString(`**MNIST: ${describeSource(source)}**\n\n`);
+    if (metadata) {
+      tooltip.appendMarkdown(
+        [
+          metadata.testAccuracy === undefined ? undefined : `Test accuracy: ${(metadata.testAccuracy * 100).toFixed(2)}%`,
+          `Trained: ${new Date(metadata.date).toLocaleString()} · ${metadata.epochsRun} epochs · ${metadata.trainingImages} images`,
+          `Backend: ${metadata.backend} · ${Math.round(metadata.trainingSeconds)} s · TensorFlow.js ${metadata.tfjsVersion}`,
+        ].filter(Boolean).join('\n\n'),
+      );
+    } else {
+      tooltip.appendMarkdown(`No readable model in ${source.dir}`);
+    }
+    tooltip.appendMarkdown('\n\nClick for the model summary.');
+    item.tooltip = tooltip;
+    item.show();
+  };
+  render();
+  const listener = models.onDidChange(render);
+  return vscode.Disposable.from(item, listener);
+}

@@ -1,0 +1,94 @@
+// The training process: forked by the extension host, trains with the engine, reports over IPC.
+import { version_core } from '@tensorflow/tfjs-core';
+import { initBackend } from '../engine/backend';
+import { evaluate } from '../engine/evaluate';
+import { loadMnist } from '../engine/idx';
+import { ARCHITECTURE } from '../engine/model';
+import { saveModel } from '../engine/storage';
+import { disposeModel, train, TrainingCancelledError } from '../engine/train';
+import { parseTrainerRequest, type TrainerEvent, type TrainerRequest } from './protocol';
+
+/** At most this many batch reports a second; the last batch of an epoch is always reported. */
+const BATCH_REPORTS_PER_SECOND = 10;
+
+function send(event: TrainerEvent): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(event, undefined, {}, () => resolve());
+  });
+}
+
+const controller = new AbortController();
+let started = false;
+
+async function run(request: Extract<TrainerRequest, { type: 'start' }>): Promise<void> {
+  const backend = await initBackend(request.backend, { nativeSearchPaths: request.nativeSearchPaths });
+  await send({ type: 'backend', name: backend.name, reason: backend.reason, warning: backend.warning });
+  const data = loadMnist(request.dataDir);
+  let lastReport = 0;
+  const result = await train(data.train, request.options, {
+    signal: controller.signal,
+    onBatchEnd: async (p) => {
+      const now = performance.now();
+      if (p.batch !== p.batches && now - lastReport < 1000 / BATCH_REPORTS_PER_SECOND) return;
+      lastReport = now;
+      await send({ type: 'batch', ...p });
+    },
+    onEpochEnd: (result) => send({ type: 'epoch', result }),
+  });
+  try {
+    const evaluation = await evaluate(result.model, data.test, {
+      signal: controller.signal,
+      onProgress: (done, total) => send({ type: 'evaluating', done, total }),
+    });
+    if (controller.signal.aborted) throw new TrainingCancelledError();
+    await saveModel(result.model, request.outDir, {
+      architecture: ARCHITECTURE,
+      epochsRun: result.epochsRun,
+      testAccuracy: evaluation.accuracy,
+      testLoss: evaluation.loss,
+      backend: backend.name,
+      trainingSeconds: result.seconds,
+      trainingImages: request.options.trainingSubset || data.train.count,
+      date: new Date().toISOString(),
+      tfjsVersion: version_core,
+      options: request.options,
+      history: result.history,
+    });
+    await send({
+      type: 'done',
+      modelDir: request.outDir,
+      testAccuracy: evaluation.accuracy,
+      testLoss: evaluation.loss,
+      epochsRun: result.epochsRun,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      seconds: result.seconds,
+    });
+  } finally {
+    disposeModel(result.model);
+  }
+}
+
+process.on('message', (message) => {
+  const request = parseTrainerRequest(message);
+  if (!request) {
+    void send({ type: 'failed', message: `the training process received a malformed request: ${JSON.stringify(message).slice(0, 200)}` });
+    return;
+  }
+  if (request.type === 'cancel') {
+    controller.abort();
+    return;
+  }
+  if (started) return;
+  started = true;
+  run(request)
+    .catch(async (err) => {
+      if (err instanceof TrainingCancelledError || controller.signal.aborted) await send({ type: 'cancelled' });
+      else await send({ type: 'failed', message: (err as Error).message ?? String(err) });
+    })
+    .finally(() => process.exit(0));
+});
+
+// The extension host went away: stop at once, saving nothing.
+process.on('disconnect', () => process.exit(0));

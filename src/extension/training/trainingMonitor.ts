@@ -1,0 +1,91 @@
+// What the training chart shows: the running (or last) run's epochs, batch trace, speed and ETA.
+import { EventEmitter } from 'node:events';
+import type { EpochEvent, TrainerEvent } from './protocol';
+
+export interface BatchPoint {
+  /** Fractional epoch: 1.5 = halfway through epoch 2. */
+  x: number;
+  loss: number;
+}
+
+export interface TrainingSnapshot {
+  running: boolean;
+  /** Text such as "Epoch 2/5 · batch 410/1688"; or how the last run ended. */
+  status: string;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  imagesPerSecond: number;
+  /** Seconds left, estimated from the current speed; undefined when idle. */
+  etaSeconds?: number;
+  history: EpochEvent[];
+  batchLoss: BatchPoint[];
+}
+
+/** Enough points for a smooth trace; older points are thinned out. */
+const MAX_BATCH_POINTS = 2000;
+
+export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }> {
+  private snapshot: TrainingSnapshot = TrainingMonitor.idle('No training has run yet.');
+
+  static idle(status: string, history: EpochEvent[] = []): TrainingSnapshot {
+    return { running: false, status, epoch: 0, epochs: 0, batch: 0, batches: 0, imagesPerSecond: 0, history, batchLoss: [] };
+  }
+
+  get current(): TrainingSnapshot {
+    return this.snapshot;
+  }
+
+  /** Shows a finished run's history (e.g. from a saved model's metadata) when nothing is running. */
+  showHistory(history: EpochEvent[], status: string): void {
+    if (this.snapshot.running) return;
+    this.update(TrainingMonitor.idle(status, history));
+  }
+
+  private batchSize = 32;
+
+  start(epochs: number, batchSize: number): void {
+    this.batchSize = batchSize;
+    this.update({ ...TrainingMonitor.idle('Starting…'), running: true, epochs });
+  }
+
+  record(event: TrainerEvent): void {
+    const s = this.snapshot;
+    switch (event.type) {
+      case 'batch': {
+        const batchLoss = s.batchLoss.length >= MAX_BATCH_POINTS ? s.batchLoss.filter((_, i) => i % 2 === 0) : s.batchLoss;
+        const remainingBatches = (event.epochs - event.epoch) * event.batches + (event.batches - event.batch);
+        this.update({
+          ...s,
+          status: `Epoch ${event.epoch}/${event.epochs} · batch ${event.batch}/${event.batches}`,
+          epoch: event.epoch,
+          epochs: event.epochs,
+          batch: event.batch,
+          batches: event.batches,
+          imagesPerSecond: event.imagesPerSecond,
+          etaSeconds: event.imagesPerSecond > 0 ? (remainingBatches * this.batchSize) / event.imagesPerSecond : undefined,
+          batchLoss: [...batchLoss, { x: event.epoch - 1 + event.batch / event.batches, loss: event.loss }],
+        });
+        break;
+      }
+      case 'epoch':
+        this.update({ ...s, history: [...s.history, event.result] });
+        break;
+      case 'evaluating':
+        this.update({ ...s, status: `Evaluating on the test set · ${event.done}/${event.total}`, etaSeconds: undefined });
+        break;
+      default:
+        break;
+    }
+  }
+
+  finish(status: string): void {
+    this.update({ ...this.snapshot, running: false, status, etaSeconds: undefined });
+  }
+
+  private update(next: TrainingSnapshot): void {
+    this.snapshot = next;
+    this.emit('change', next);
+  }
+}

@@ -1,0 +1,45 @@
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { RunOutcome } from '../../../src/extension/training/trainingRun';
+import { activateExtension, setTrainingSettings } from './helpers';
+
+describe('MNIST: Train Model (a small run)', () => {
+  before(async () => {
+    await activateExtension();
+    await setTrainingSettings({ 'training.epochs': 1, 'training.trainingSubset': 400, 'backend': 'wasm' });
+  });
+  after(() => setTrainingSettings({ 'training.epochs': undefined, 'training.trainingSubset': undefined, 'backend': undefined }));
+
+  it('trains in a child process, saves the model and makes it active', async () => {
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('mnist.trainModel');
+    assert.equal(outcome?.status, 'done', JSON.stringify(outcome));
+    if (outcome.status !== 'done') return;
+    assert.equal(outcome.event.epochsRun, 1);
+    assert.ok(outcome.event.testAccuracy > 0.5, `test accuracy ${outcome.event.testAccuracy}`);
+  });
+
+  it('cancels a run within a second and keeps the previous model', async () => {
+    await setTrainingSettings({ 'training.epochs': 3, 'training.trainingSubset': 20000 });
+    const running = vscode.commands.executeCommand<RunOutcome>('mnist.trainModel');
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const cancelledAt = Date.now();
+    await vscode.commands.executeCommand('mnist.stopTraining');
+    const outcome = await running;
+    assert.equal(outcome?.status, 'cancelled');
+    assert.ok(Date.now() - cancelledAt < 2000, `stopped in ${Date.now() - cancelledAt} ms`);
+  });
+
+  it('refuses to start a second run while one is going', async () => {
+    await setTrainingSettings({ 'training.epochs': 2, 'training.trainingSubset': 20000 });
+    const first = vscode.commands.executeCommand<RunOutcome>('mnist.trainModel');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The second call offers to show the running one (a notification) and returns without training.
+    const second = await Promise.race([
+      vscode.commands.executeCommand<RunOutcome | undefined>('mnist.trainModel'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3000)),
+    ]);
+    assert.notEqual((second as RunOutcome | undefined)?.status, 'done');
+    await vscode.commands.executeCommand('mnist.stopTraining');
+    assert.equal((await first)?.status, 'cancelled');
+  });
+});
