@@ -1,7 +1,7 @@
 // Builds the extension host bundles (Node, CommonJS), the webview bundles (browser), the wasm binaries and
 // the gzip-compressed MNIST files the packaged extension trains on. `--production` minifies; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -82,6 +82,7 @@ function compressMnist() {
   }
 }
 
+if (production) rmSync('dist', { recursive: true, force: true }); // no stale source maps in the .vsix
 copyRuntimeFiles();
 compressMnist();
 const configs = [nodeBundles, webviewBundles, testBundles].map((c) => ({

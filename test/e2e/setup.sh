@@ -51,7 +51,7 @@ if [ "$(cat "$CS_DIR/.installed" 2>/dev/null)" = "$CODE_SERVER_VERSION" ] \
   && [ -f "$CS_DIR/node_modules/code-server/out/node/entry.js" ]; then
   log "code-server $CODE_SERVER_VERSION already in $CS_DIR"
 else
-  log "npm install code-server@$CODE_SERVER_VERSION (takes ~3 minutes on 2 cores)"
+  log "npm install code-server@$CODE_SERVER_VERSION (about 2 minutes on 2 cores)"
   rm -rf "$CS_DIR" && mkdir -p "$CS_DIR"
   echo '{ "name": "e2e-code-server", "private": true }' >"$CS_DIR/package.json"
   (
