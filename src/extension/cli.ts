@@ -3,17 +3,18 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, initBackend, type BackendChoice, type BackendPreference } from './engine/backend';
-import { runBench } from './engine/bench';
+import { DEFAULT_BENCH_TRAIN_IMAGES, runBench } from './engine/bench';
+import { runTorchReference } from './engine/torchReference';
+import { availableParallelism } from 'node:os';
 import { evaluate, type Evaluation } from './engine/evaluate';
 import { loadMnist } from './engine/idx';
-import { ARCHITECTURE } from './engine/model';
 import { bundledModelDir, defaultDataDir } from './engine/paths';
 import { pngToMnistImage } from './engine/png';
 import { predictDigit, topDigits } from './engine/predict';
-import { loadModel, saveModel, type ModelMetadata } from './engine/storage';
+import { formatEpoch } from './engine/progressText';
+import { loadModel, saveModel, trainedModelMetadata } from './engine/storage';
 import { formatShape, summarizeModel } from './engine/summary';
 import { DEFAULT_TRAIN_OPTIONS, disposeModel, train, TrainingCancelledError, type BatchProgress } from './engine/train';
-import { version_core } from '@tensorflow/tfjs-core';
 
 const USAGE = `Usage: npm run mnist -- <command> [options]
 
@@ -22,7 +23,7 @@ Commands:
   evaluate  [--model DIR] [--limit N]
   classify  FILE... [--model DIR]
   summary   [--model DIR]
-  bench     [--repeats N]
+  bench     [--repeats N] [--vs-torch]   (--vs-torch: also run bench/torch_reference.py, PyTorch CPU, and print the ratios)
 
 Common options: --backend auto|tensorflow|wasm|cpu   --json (one JSON object as the last line of stdout)
 Models default to the bundled one (${'models/mnist-cnn'}); train writes to --out (default: the bundled model's folder).`;
@@ -40,6 +41,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   augment: { type: 'boolean', default: false },
   repeats: { type: 'string' },
+  'vs-torch': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -125,26 +127,13 @@ async function trainCommand(values: Values) {
     onBatchEnd: showProgress,
     onEpochEnd: (e) => {
       if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
-      const validation = e.valLoss === undefined ? '' : ` · val_loss ${e.valLoss.toFixed(4)} · val_acc ${(e.valAccuracy! * 100).toFixed(2)}%`;
-      log(values.json, `Epoch ${e.epoch}/${e.epochs} · loss ${e.loss.toFixed(4)} · acc ${(e.accuracy * 100).toFixed(2)}%${validation} · ${Math.round(e.imagesPerSecond)} img/s · ${e.seconds.toFixed(1)} s`);
+      log(values.json, formatEpoch(e));
     },
   });
   if (result.stoppedEarly) log(values.json, `Stopped early; keeping the weights of epoch ${result.bestEpoch}`);
   const evaluation = await evaluate(result.model, data.test);
   printEvaluation(evaluation, values.json);
-  const metadata: ModelMetadata = {
-    architecture: ARCHITECTURE,
-    epochsRun: result.epochsRun,
-    testAccuracy: evaluation.accuracy,
-    testLoss: evaluation.loss,
-    backend: backend.name,
-    trainingSeconds: result.seconds,
-    trainingImages: result.history.length ? Math.round(options.trainingSubset || data.train.count) : 0,
-    date: new Date().toISOString(),
-    tfjsVersion: version_core,
-    options,
-    history: result.history,
-  };
+  const metadata = trainedModelMetadata(result, evaluation, backend.name, options, options.trainingSubset || data.train.count);
   await saveModel(result.model, out, metadata);
   disposeModel(result.model);
   log(values.json, `Saved to ${out}`);
@@ -207,15 +196,31 @@ async function summaryCommand(values: Values) {
 
 async function benchCommand(values: Values) {
   const backend = await startBackend(values);
-  const data = loadMnist(defaultDataDir());
-  const result = await runBench(data, backend.name, {
-    repeats: integer(values, 'repeats', 3),
-    onStep: (message) => process.stderr.write(`… ${message}\n`),
-  });
+  const dataDir = defaultDataDir();
+  const data = loadMnist(dataDir);
+  const repeats = integer(values, 'repeats', 3);
+  const result = await runBench(data, backend.name, { repeats, onStep: (message) => process.stderr.write(`… ${message}\n`) });
   log(values.json, `Training: ${result.train_img_s_b32} img/s at batch 32, ${result.train_img_s_b128} img/s at batch 128`);
   log(values.json, `Inference: ${result.infer_img_s} img/s batched; single image p50 ${result.latency_ms_p50} ms, p99 ${result.latency_ms_p99} ms`);
   log(values.json, `Peak RSS ${result.peak_rss_mb} MB on ${result.backend}`);
-  return result;
+  if (!values['vs-torch']) return result;
+
+  process.stderr.write(`… PyTorch reference (bench/torch_reference.py), same data and image counts\n`);
+  const torch = runTorchReference({ dataDir, trainImages: DEFAULT_BENCH_TRAIN_IMAGES, repeats, threads: availableParallelism() });
+  if (!torch.figures) {
+    log(values.json, `PyTorch reference not run: ${torch.problem}; the figures above are this engine's only.`);
+    return { ...result, torch_problem: torch.problem };
+  }
+  const t = torch.figures;
+  const ratio = (ours: number, theirs: number) => Math.round((ours / theirs) * 100) / 100;
+  const ratios = {
+    ratio_train_b32: ratio(result.train_img_s_b32, t.torch_train_img_s_b32),
+    ratio_train_b128: ratio(result.train_img_s_b128, t.torch_train_img_s_b128),
+    ratio_infer: ratio(result.infer_img_s, t.torch_infer_img_s),
+  };
+  log(values.json, `PyTorch ${t.torch_version} CPU, ${t.torch_threads} threads: training ${t.torch_train_img_s_b32} img/s at batch 32, ${t.torch_train_img_s_b128} at batch 128; inference ${t.torch_infer_img_s} img/s`);
+  log(values.json, `Ours / PyTorch: training ×${ratios.ratio_train_b32} at batch 32, ×${ratios.ratio_train_b128} at batch 128; inference ×${ratios.ratio_infer}`);
+  return { ...result, ...t, ...ratios };
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -6,7 +6,7 @@ import {
   addPoint, canAddStroke, hasInk, inkFromRgba, MAX_BRUSH, MIN_BRUSH, restoreSketchState, toLogical, traceStroke,
   type SketchState, type Stroke,
 } from './canvasInk';
-import { byId, drawDigit, h, icon, onThemeChange, themeColor } from './dom';
+import { byId, drawDigit, h, onThemeChange, themeColor } from './dom';
 import { formatPercent } from './format';
 import { SKETCH_SIDE, type SketchpadRequest, type SketchpadUpdate } from './protocol';
 import { LatestRequest, throttle } from './throttle';
@@ -19,6 +19,8 @@ const host = connectToHost<SketchpadRequest, SketchState>();
 const state = restoreSketchState(host.savedState());
 const requests = new LatestRequest();
 let lastDigit: number | undefined;
+/** When the newest prediction request left, to show the round trip through the extension host. */
+let requestSentAt = 0;
 
 function button(id: string, label: string, codicon: string, title: string, secondary = true): HTMLElement {
   return h('vscode-button', { id, icon: codicon, secondary, title, 'aria-label': title }, label);
@@ -176,6 +178,7 @@ function predict(): void {
     showError('Draw a digit first.');
     return;
   }
+  requestSentAt = performance.now();
   host.post({ type: 'predict', requestId: requests.next(), width: SKETCH_SIDE, height: SKETCH_SIDE, ink: bytesToBase64(ink) });
 }
 
@@ -205,7 +208,9 @@ function showPrediction(update: Extract<SketchpadUpdate, { type: 'prediction' }>
   lastDigit = update.digit;
   byId('error').hidden = true;
   byId('digit').textContent = String(update.digit);
-  byId('confidence').textContent = `${formatPercent(update.probabilities[update.digit] ?? 0)} sure`;
+  const roundTripMs = Math.round(performance.now() - requestSentAt);
+  byId('digit').dataset.roundTripMs = String(roundTripMs);
+  byId('confidence').textContent = `${formatPercent(update.probabilities[update.digit] ?? 0)} sure · ${roundTripMs} ms`;
   byId('bars').replaceChildren(
     ...update.probabilities.map((probability, digit) => {
       const rank = update.top3.indexOf(digit);

@@ -1,6 +1,7 @@
 // MNIST: Train Model — runs the engine in a child process with a cancellable progress notification.
 import * as vscode from 'vscode';
 import { defaultDataDir } from '../engine/paths';
+import { formatEpoch, percent } from '../engine/progressText';
 import type { ModelManager } from '../modelManager';
 import { backendFromSettings, trainOptionsFromSettings, type SettingReader } from '../settings';
 import type { TrainerEvent } from '../training/protocol';
@@ -17,7 +18,6 @@ export interface TrainingDeps {
   afterTraining?: (outcome: RunOutcome) => void;
 }
 
-const percent = (value: number, digits = 1) => `${(value * 100).toFixed(digits)}%`;
 
 export class TrainingController implements vscode.Disposable {
   private run: TrainingRun | undefined;
@@ -140,12 +140,9 @@ function logEvent(log: vscode.LogOutputChannel, event: TrainerEvent): void {
       log.info(`Backend: ${event.name} — ${event.reason}`);
       if (event.warning) log.warn(event.warning);
       break;
-    case 'epoch': {
-      const e = event.result;
-      const validation = e.valLoss === undefined ? '' : ` · val_loss ${e.valLoss.toFixed(4)} · val_acc ${percent(e.valAccuracy ?? 0, 2)}`;
-      log.info(`Epoch ${e.epoch}/${e.epochs} · loss ${e.loss.toFixed(4)} · acc ${percent(e.accuracy, 2)}${validation} · ${Math.round(e.imagesPerSecond)} images/s · ${e.seconds.toFixed(1)} s`);
+    case 'epoch':
+      log.info(formatEpoch(event.result));
       break;
-    }
     default:
       break;
   }

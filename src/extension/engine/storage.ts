@@ -5,7 +5,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { IMAGE_SIDE } from './idx';
-import { DIGIT_CLASSES } from './model';
+import type { Evaluation } from './evaluate';
+import { ARCHITECTURE, DIGIT_CLASSES } from './model';
+import type { TrainResult } from './train';
+import type { TrainOptions } from './trainOptions';
 import { METADATA_FILE, MODEL_FILE, type ModelMetadata } from './metadata';
 
 export { METADATA_FILE, MODEL_FILE, type ModelMetadata } from './metadata';
@@ -172,4 +175,27 @@ export function modelExists(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The metadata of a model that has just been trained and evaluated on the test set. */
+export function trainedModelMetadata(
+  result: TrainResult,
+  evaluation: Pick<Evaluation, 'accuracy' | 'loss'>,
+  backend: string,
+  options: TrainOptions,
+  trainingImages: number,
+): ModelMetadata {
+  return {
+    architecture: ARCHITECTURE,
+    epochsRun: result.epochsRun,
+    testAccuracy: evaluation.accuracy,
+    testLoss: evaluation.loss,
+    backend,
+    trainingSeconds: result.seconds,
+    trainingImages,
+    date: new Date().toISOString(),
+    tfjsVersion: version_core,
+    options,
+    history: result.history,
+  };
 }

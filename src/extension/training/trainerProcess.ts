@@ -1,10 +1,8 @@
 // The training process: forked by the extension host, trains with the engine, reports over IPC.
-import { version_core } from '@tensorflow/tfjs-core';
 import { initBackend } from '../engine/backend';
 import { evaluate } from '../engine/evaluate';
 import { loadMnist } from '../engine/idx';
-import { ARCHITECTURE } from '../engine/model';
-import { saveModel } from '../engine/storage';
+import { saveModel, trainedModelMetadata } from '../engine/storage';
 import { disposeModel, train, TrainingCancelledError } from '../engine/train';
 import { parseTrainerRequest, type TrainerEvent, type TrainerRequest } from './protocol';
 
@@ -42,19 +40,8 @@ async function run(request: Extract<TrainerRequest, { type: 'start' }>): Promise
       onProgress: (done, total) => send({ type: 'evaluating', done, total }),
     });
     if (controller.signal.aborted) throw new TrainingCancelledError();
-    await saveModel(result.model, request.outDir, {
-      architecture: ARCHITECTURE,
-      epochsRun: result.epochsRun,
-      testAccuracy: evaluation.accuracy,
-      testLoss: evaluation.loss,
-      backend: backend.name,
-      trainingSeconds: result.seconds,
-      trainingImages: request.options.trainingSubset || data.train.count,
-      date: new Date().toISOString(),
-      tfjsVersion: version_core,
-      options: request.options,
-      history: result.history,
-    });
+    const metadata = trainedModelMetadata(result, evaluation, backend.name, request.options, request.options.trainingSubset || data.train.count);
+    await saveModel(result.model, request.outDir, metadata);
     await send({
       type: 'done',
       modelDir: request.outDir,
