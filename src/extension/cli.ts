@@ -23,7 +23,7 @@ Commands:
   evaluate  [--model DIR] [--limit N]
   classify  FILE... [--model DIR]
   summary   [--model DIR]
-  bench     [--repeats N] [--vs-torch]   (--vs-torch: also run bench/torch_reference.py, PyTorch CPU, and print the ratios)
+  bench     [--repeats N] [--vs-torch]   (--vs-torch: also run test/bench/torch_reference.py, PyTorch CPU, and print the ratios)
 
 Common options: --backend auto|tensorflow|wasm|cpu   --json (one JSON object as the last line of stdout)
 Models default to the bundled one (${'models/mnist-cnn'}); train writes to --out (default: the bundled model's folder).`;
@@ -205,7 +205,7 @@ async function benchCommand(values: Values) {
   log(values.json, `Peak RSS ${result.peak_rss_mb} MB on ${result.backend}`);
   if (!values['vs-torch']) return result;
 
-  process.stderr.write(`… PyTorch reference (bench/torch_reference.py), same data and image counts\n`);
+  process.stderr.write(`… PyTorch reference (test/bench/torch_reference.py), same data and image counts\n`);
   const torch = runTorchReference({ dataDir, trainImages: DEFAULT_BENCH_TRAIN_IMAGES, repeats, threads: availableParallelism() });
   if (!torch.figures) {
     log(values.json, `PyTorch reference not run: ${torch.problem}; the figures above are this engine's only.`);

@@ -99,7 +99,9 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
     command('mnist.showModelSummary', () => ModelSummaryPanel.createOrShow(services)),
     command('mnist.evaluateModel', () => EvaluationPanel.createOrShow(services)),
     command('mnist.classifyDigit', async (clicked?: vscode.Uri, selected?: vscode.Uri[]) =>
-      classifyCommand(await getClassifier(), log, (results) => ClassifyResultsPanel.show(services, results), clicked, selected),
+      classifyCommand(await getClassifier(), log, (results) =>
+        // The table needs each file's full URI (to name it relative to the workspace and open it), not its base name.
+        ClassifyResultsPanel.show(services, results.map((r) => ({ ...r, file: r.uri.toString() }))), clicked, selected),
     ),
     command('mnist.useBundledModel', async () => {
       await models.useBundled();

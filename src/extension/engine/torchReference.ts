@@ -1,4 +1,4 @@
-// Runs the project's PyTorch reference (bench/torch_reference.py) for `bench --vs-torch`, when a Python with torch exists.
+// Runs the project's PyTorch reference (test/bench/torch_reference.py) for `bench --vs-torch`, when a Python with torch exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ export function findTorchPython(candidates = PYTHON_CANDIDATES): string | undefi
 }
 
 export function torchScript(root = projectRoot()): string {
-  return join(root, 'bench', 'torch_reference.py');
+  return join(root, 'test', 'bench', 'torch_reference.py');
 }
 
 export interface TorchRunOptions {
