@@ -31,10 +31,14 @@ export function batchSeries(batchLoss: TrainingView['batchLoss']): XY[] {
   return batchLoss.map((p) => ({ x: p.x, y: p.loss }));
 }
 
-/** The x-axis range of the epoch charts: at least 1..epochs of the run, so the chart does not rescale each epoch. */
+/**
+ * The x-axis range of the epoch charts: 0..epochs of the run, so the chart does not rescale each epoch. It starts
+ * at 0 like the batch chart (epoch N's point sits where the batch trace ends epoch N), and a one-epoch run's only
+ * point is drawn (a 1..1 axis has no width, and Chart.js drew nothing on it).
+ */
 export function epochAxis(view: TrainingView): { min: number; max: number } {
   const last = view.history.length ? view.history[view.history.length - 1].epoch : 1;
-  return { min: 1, max: Math.max(1, view.epochs, last) };
+  return { min: 0, max: Math.max(1, view.epochs, last) };
 }
 
 export interface TrainingStats {

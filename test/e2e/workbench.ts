@@ -136,17 +136,21 @@ export async function webviewFrame(page: Page, titleOrIndex: string | number = 0
   await tab.first().click({ timeout: timeoutMs });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const index = await iframes.evaluateAll((elements) => {
-      const area = document.querySelector('.part.editor')!.getBoundingClientRect();
-      return elements.findIndex((element) => {
-        const box = element.getBoundingClientRect();
-        const x = box.x + box.width / 2, y = box.y + box.height / 2;
-        return box.width > 0 && getComputedStyle(element).visibility !== 'hidden'
-          && getComputedStyle(element.parentElement!).visibility !== 'hidden'
-          && x > area.left && x < area.right && y > area.top && y < area.bottom;
-      });
+    // With split editors several webviews are visible: take the one over the tab's own editor group.
+    const group = await tab.first().evaluate((element) => {
+      const box = (element.closest('.editor-group-container') ?? document.querySelector('.part.editor')!).getBoundingClientRect();
+      return { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
     });
-    if (index >= 0) return iframes.nth(index).contentFrame().locator('iframe#active-frame').contentFrame();
+    // Exactly one visible webview there (a tab switch shows the new one before the old one hides).
+    const names = await iframes.evaluateAll((elements, area) => elements.filter((element) => {
+      const box = element.getBoundingClientRect();
+      const x = box.x + box.width / 2, y = box.y + box.height / 2;
+      return box.width > 0 && getComputedStyle(element).visibility !== 'hidden'
+        && getComputedStyle(element.parentElement!).visibility !== 'hidden'
+        && x > area.left && x < area.right && y > area.top && y < area.bottom;
+    }).map((element) => element.getAttribute('name') ?? ''), group);
+    // By its name (the webview's id), not its index: iframes come and go as tabs are shown and hidden.
+    if (names.length === 1 && names[0]) return page.locator(`iframe.webview[name="${names[0]}"]`).contentFrame().locator('iframe#active-frame').contentFrame();
     if (Date.now() > deadline) throw new Error(`no visible webview for the editor "${titleOrIndex}" within ${timeoutMs} ms`);
     await page.waitForTimeout(200);
   }

@@ -43,8 +43,8 @@ describe('training chart data', () => {
 
   it('fixes the epoch axis to the whole run so the chart does not jump every epoch', () => {
     const view = trainingView(runningMonitor().current);
-    assert.deepEqual(epochAxis(view), { min: 1, max: 3 });
-    assert.deepEqual(epochAxis({ ...view, epochs: 0, history: [] }), { min: 1, max: 1 });
+    assert.deepEqual(epochAxis(view), { min: 0, max: 3 });
+    assert.deepEqual(epochAxis({ ...view, epochs: 0, history: [] }), { min: 0, max: 1 });
   });
 
   it('shows epoch, time left and speed while running, dashes when idle', () => {

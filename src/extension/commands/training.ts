@@ -115,18 +115,21 @@ export class TrainingController implements vscode.Disposable {
     if (outcome.status === 'failed') {
       monitor.finish(`Training failed: ${outcome.message}`);
       log.error(`Training failed: ${outcome.message}`);
-      const choice = await vscode.window.showErrorMessage(`MNIST: training failed — ${outcome.message}. The previous model is still active.`, 'Show Log');
-      if (choice === 'Show Log') log.show();
+      // Not awaited (here and below): the notification stays until the user answers, and the command's result must not wait for that.
+      void vscode.window.showErrorMessage(`MNIST: training failed — ${outcome.message}. The previous model is still active.`, 'Show Log')
+        .then((choice) => choice === 'Show Log' && log.show());
       return;
     }
     const done = outcome.event;
     await models.useTrained();
-    const summary = `Test accuracy ${percent(done.testAccuracy, 2)} after ${done.epochsRun} epochs (${Math.round(done.seconds)} s)`;
+    const summary = `Test accuracy ${percent(done.testAccuracy, 2)} after ${done.epochsRun} epoch${done.epochsRun === 1 ? '' : 's'} (${Math.round(done.seconds)} s)`;
     monitor.finish(`Finished: ${summary}.`);
     log.info(`${summary}${done.stoppedEarly ? `, stopped early, best epoch ${done.bestEpoch}` : ''}. Model saved to ${done.modelDir} and now active.`);
-    const choice = await vscode.window.showInformationMessage(`MNIST: training finished — ${summary}. The new model is active.`, 'Open Sketchpad', 'Show Model Summary');
-    if (choice === 'Open Sketchpad') void vscode.commands.executeCommand('mnist.openSketchpad');
-    if (choice === 'Show Model Summary') void vscode.commands.executeCommand('mnist.showModelSummary');
+    void vscode.window.showInformationMessage(`MNIST: training finished — ${summary}. The new model is active.`, 'Open Sketchpad', 'Show Model Summary')
+      .then((choice) => {
+        if (choice === 'Open Sketchpad') void vscode.commands.executeCommand('mnist.openSketchpad');
+        if (choice === 'Show Model Summary') void vscode.commands.executeCommand('mnist.showModelSummary');
+      });
   }
 
   dispose(): void {

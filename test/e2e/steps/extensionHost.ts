@@ -1,0 +1,69 @@
+// The mocha suites written for @vscode/test-electron, run inside code-server's extension host: the extension
+// loads the bundled suite (out/vscode-tests/index.js) after activation when MNIST_EXTENSION_TESTS names it,
+// and writes a JSON report to MNIST_TEST_REPORT, which this step reads.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startCodeServer, type CodeServer, type CodeServerDirs } from '../codeServer';
+import { log, until, type Runner } from '../runner';
+import { launchBrowser, openWorkbench, runCommand, type BrowserSession } from '../workbench';
+
+interface Report {
+  passed: number;
+  failed: number;
+  tests: { title: string; state: 'passed' | 'failed'; error?: string; ms?: number }[];
+}
+
+export interface ExtensionHostOptions extends CodeServerDirs {
+  /** Absolute path of the bundled suite (out/vscode-tests/index.js). */
+  suite: string;
+  /** A folder holding the fixture PNGs; opened as the workspace, too. */
+  fixtures: string;
+  report: string;
+  timeoutMs: number;
+}
+
+export async function extensionHostSuites(runner: Runner, options: ExtensionHostOptions): Promise<void> {
+  let server: CodeServer | undefined;
+  let session: BrowserSession | undefined;
+  let report: Report | undefined;
+  const ok = await runner.check('extension host: the mocha suites run inside code-server and write their report', async () => {
+    if (!existsSync(options.suite)) throw new Error(`${options.suite} is missing: build it with "node esbuild.mjs" (npm run package does)`);
+    try {
+      server = await startCodeServer({
+        extensionsDir: options.extensionsDir,
+        userDataDir: options.userDataDir,
+        workspace: options.fixtures,
+        env: { MNIST_EXTENSION_TESTS: options.suite, MNIST_TEST_REPORT: options.report, MNIST_TEST_FIXTURES: options.fixtures },
+      });
+      log(`code-server for the extension-host suites on ${server.url} (pid ${server.pid})`);
+      session = await launchBrowser({ viewport: { width: 1280, height: 800 } });
+      runner.page = session.page;
+      await openWorkbench(session.page, server.url, options.fixtures);
+      // The extension activates on its first command, then runs the suites.
+      await runCommand(session.page, 'MNIST: Show Model Summary', 60_000);
+      log('extension activated; waiting for the report');
+      const text = await until('the extension-host test report', async () => (existsSync(options.report) ? readFileSync(options.report, 'utf8') : ''),
+        (t) => t.length > 0, { timeoutMs: options.timeoutMs, intervalMs: 1000 });
+      report = JSON.parse(text) as Report;
+      return `${report.passed} passed, ${report.failed} failed`;
+    } catch (error) {
+      if (server) console.log(`--- code-server output (extension-host session, last lines) ---\n${tail(server.output(), 60)}`);
+      throw error;
+    }
+  }, options.timeoutMs + 120_000).finally(async () => {
+    runner.page = undefined;
+    await session?.close().catch(() => {});
+    await server?.stop();
+  });
+  if (!ok || !report) return;
+  for (const test of report.tests) {
+    runner.record({ name: `extension host: ${test.title}`, ok: test.state === 'passed', ms: test.ms ?? 0, error: test.error });
+  }
+  if (!report.tests.length) runner.record({ name: 'extension host: the report lists tests', ok: false, ms: 0, error: 'the report lists no tests' });
+}
+
+export function tail(text: string, lines: number): string {
+  return text.split('\n').slice(-lines).join('\n');
+}
+
+export const defaultSuitePath = (root: string) => path.join(root, 'out', 'vscode-tests', 'index.js');
