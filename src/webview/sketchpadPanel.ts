@@ -21,6 +21,7 @@ const requests = new LatestRequest();
 let lastDigit: number | undefined;
 /** When the newest prediction request left, to show the round trip through the extension host. */
 let requestSentAt = 0;
+let predictionsShown = 0;
 
 function button(id: string, label: string, codicon: string, title: string, secondary = true): HTMLElement {
   return h('vscode-button', { id, icon: codicon, secondary, title, 'aria-label': title }, label);
@@ -210,6 +211,7 @@ function showPrediction(update: Extract<SketchpadUpdate, { type: 'prediction' }>
   byId('digit').textContent = String(update.digit);
   const roundTripMs = Math.round(performance.now() - requestSentAt);
   byId('digit').dataset.roundTripMs = String(roundTripMs);
+  byId('digit').dataset.predictions = String(++predictionsShown);
   byId('confidence').textContent = `${formatPercent(update.probabilities[update.digit] ?? 0)} sure · ${roundTripMs} ms`;
   byId('bars').replaceChildren(
     ...update.probabilities.map((probability, digit) => {

@@ -119,4 +119,22 @@ export async function sketchpadSteps(ctx: SuiteContext): Promise<void> {
       return `shows ${predicted}, ${confidence}`;
     }, 60_000);
   }
+
+  await runner.check('sketchpad: prediction round trip (webview → extension host → webview), 20 requests', async () => {
+    frame = await panel(page, PANEL_TITLES.sketchpad);
+    await drawStrokes(page, frame, DIGIT_STROKES[7]);
+    await settledPrediction(frame);
+    const digit = frame.locator('#digit');
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const before = Number(await digit.getAttribute('data-predictions'));
+      await frame.locator('#predict').click();
+      await until('the next prediction', async () => Number(await digit.getAttribute('data-predictions')), (n) => n > before, { timeoutMs: 10_000, intervalMs: 20 });
+      times.push(Number(await digit.getAttribute('data-round-trip-ms')));
+    }
+    await clearPad(frame);
+    times.sort((a, b) => a - b);
+    assert(times.every((t) => Number.isFinite(t) && t >= 0), `round trips ${times.join(', ')}`);
+    return `round trip p50 ${times[10]} ms, max ${times[19]} ms (on this machine; not a pass/fail limit)`;
+  }, 120_000);
 }

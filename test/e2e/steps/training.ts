@@ -49,10 +49,11 @@ export async function trainingSteps(ctx: SuiteContext): Promise<void> {
       ['backend', /Backend: wasm/],
       ['epoch line', /Epoch 1\/1 · loss \d+\.\d{4} · acc \d+\.\d\d% · val_loss \d+\.\d{4} · val_acc \d+\.\d\d% · \d+ images\/s/],
       ['test accuracy', new RegExp(`Test accuracy ${facts.trainedAccuracy?.toFixed(2)}% after 1 epoch .*now active`)],
+      ['activation time', /Activated in \d+(\.\d)? ms/],
     ];
     const missing = wanted.filter(([, pattern]) => !pattern.test(text)).map(([name]) => name);
     assert(!missing.length, `missing in the output channel: ${missing.join(', ')}\n--- output channel ---\n${text.split('\n').slice(-30).join('\n')}`);
-    return text.split('\n').filter((line) => /Epoch 1\/1 · loss|Test accuracy/.test(line)).map((l) => l.replace(/^\S+ \S+ /, '')).join(' | ');
+    return text.split('\n').filter((line) => /Activated in|Epoch 1\/1 · loss|Test accuracy/.test(line)).map((l) => l.replace(/^\S+ \S+ /, '')).join(' | ');
   });
 
   await runner.check('train: the training chart shows the finished epoch', async () => {
