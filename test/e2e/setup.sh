@@ -56,6 +56,9 @@ else
   echo '{ "name": "e2e-code-server", "private": true }' >"$CS_DIR/package.json"
   (
     cd "$CS_DIR"
+    # Under `npm run`, the outer npm's settings are in the environment as npm_* variables, among them a user
+    # agent naming Node 20, which code-server's postinstall reads as the Node version: drop them all.
+    for var in $(compgen -e | grep '^npm_'); do unset "$var"; done
     PATH="$NODE_DIR/package/bin:$PATH" \
     npm_config_nodedir="$NODE_DIR/package" \
     npm_config_unsafe_perm=true \

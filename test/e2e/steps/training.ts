@@ -26,6 +26,15 @@ export async function trainingSteps(ctx: SuiteContext): Promise<void> {
   const { page, runner, facts } = ctx;
   let finished = '';
 
+  await runner.check("screenshots: training chart with the bundled model's history (light, dark)", async () => {
+    await runCommand(page, 'MNIST: Show Training Chart');
+    await tidyLayout(page);
+    const files = await panelScreenshots(ctx, PANEL_TITLES.training, 'training', async (frame) => {
+      await until('the chart status', () => frameText(frame, '#status'), (t) => t.startsWith('Training history of the active model'), { timeoutMs: 20_000 });
+    });
+    return files.join(', ');
+  });
+
   await runner.check('train: "MNIST: Train Model" shows progress "Epoch 1/1 · batch …" and finishes', async () => {
     // The status bar item appears once the extension is active (after its first command).
     if (!(await page.locator('.statusbar-item', { hasText: 'MNIST' }).first().isVisible())) await runCommand(page, 'MNIST: Show Model Summary');
@@ -95,14 +104,6 @@ export async function trainingSteps(ctx: SuiteContext): Promise<void> {
     assert(tooltip.includes(`Test accuracy: ${expected.toFixed(2)}%`), `tooltip "${tooltip}"`);
     await page.mouse.move(1, 1);
     return `"${facts.bundledStatus}" → "${text}"; tooltip "${tooltip.slice(0, 60)}…"`;
-  });
-
-  await runner.check('screenshots: training chart (light, dark)', async () => {
-    await tidyLayout(page);
-    const files = await panelScreenshots(ctx, PANEL_TITLES.training, 'training', async (frame) => {
-      await until('the chart status', () => frameText(frame, '#status'), (t) => t.startsWith('Finished:'), { timeoutMs: 20_000 });
-    });
-    return files.join(', ');
   });
 
   await runner.check('cancel: a second run is cancelled from its notification; the previous model stays active', async () => {
