@@ -16,7 +16,7 @@ export function createModelStatusItem(models: ModelManager): vscode.Disposable {
       tooltip.appendMarkdown(
         [
           metadata.testAccuracy === undefined ? undefined : `Test accuracy: ${(metadata.testAccuracy * 100).toFixed(2)}%`,
-          `Trained: ${new Date(metadata.date).toLocaleString()} · ${metadata.epochsRun} epochs · ${metadata.trainingImages} images`,
+          `Trained: ${metadata.date.slice(0, 16).replace('T', ' ')} UTC · ${metadata.epochsRun} epochs · ${metadata.trainingImages} images`,
           `Backend: ${metadata.backend} · ${Math.round(metadata.trainingSeconds)} s · TensorFlow.js ${metadata.tfjsVersion}`,
         ].filter(Boolean).join('\n\n'),
       );
