@@ -264,4 +264,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (require.main === module) void main(process.argv.slice(2));
+// The threaded wasm backend's workers would keep the process alive: exit when the command is done.
+if (require.main === module) void main(process.argv.slice(2)).then(() => process.exit());
