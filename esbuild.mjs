@@ -57,17 +57,12 @@ const webviewBundles = {
 
 /** Extension-host test suites and their launcher (not packaged). */
 const testBundles = {
+  ...nodeBundles,
   entryPoints: { index: 'test/vscode/suite/index.ts', runTests: 'test/vscode/runTests.ts' },
   outdir: 'out/vscode-tests',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  mainFields: ['module', 'main'],
   external: ['vscode', 'mocha', '@vscode/test-electron'],
   sourcemap: true,
-  metafile: true,
-  logLevel: 'warning',
+  minify: false,
 };
 
 function copyRuntimeFiles() {

@@ -74,15 +74,11 @@ export class DigitClassifier {
   }
 
   async classifyPng(bytes: Uint8Array, file = 'image.png'): Promise<Classification> {
-    const { model } = await this.activeModel();
-    const image = pngToMnistImage(bytes, file);
-    return { ...predictDigit(model, image.pixels), image: image.pixels };
+    return this.classifyImage(pngToMnistImage(bytes, file));
   }
 
   async classifyPixels(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Classification> {
-    const { model } = await this.activeModel();
-    const image = toMnistImage({ data: rgba, width, height, channels: 4 });
-    return { ...predictDigit(model, image.pixels), image: image.pixels };
+    return this.classifyImage(toMnistImage({ data: rgba, width, height, channels: 4 }));
   }
 
   dispose(): void {

@@ -2,9 +2,8 @@
 import * as vscode from 'vscode';
 import * as v from 'valibot';
 import { ClassifyResultsRequestSchema, ClassifyResultsStateSchema, type ClassifyResultsRequest, type ClassifyResultsUpdate, type ClassifyRowView } from '../../webview/protocol';
-import { errorMessage, PanelHost } from './panelHost';
+import { errorMessage, PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
-import { webviewOptions } from './webviewHtml';
 
 export interface ClassifyResult {
   /** A file path or a URI string. */
@@ -23,27 +22,20 @@ export function resultUri(file: string): vscode.Uri {
 export class ClassifyResultsPanel extends PanelHost<ClassifyResultsRequest, ClassifyResultsUpdate> {
   static readonly viewType = 'mnist.classifyResults';
   static readonly title = 'Digit Classification';
-  private static current: ClassifyResultsPanel | undefined;
+  private static readonly slot = new PanelSlot<ClassifyResultsPanel>(ClassifyResultsPanel.viewType, ClassifyResultsPanel.title);
 
   private rows: ClassifyRowView[] = [];
 
   /** Shows `results` in the panel (opened or revealed), replacing what it showed. */
   static show(services: PanelServices, results: ClassifyResult[], viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): ClassifyResultsPanel {
-    let current = ClassifyResultsPanel.current;
-    if (current) {
-      current.panel.reveal(viewColumn);
-    } else {
-      const panel = vscode.window.createWebviewPanel(ClassifyResultsPanel.viewType, ClassifyResultsPanel.title, viewColumn, webviewOptions(services.extensionUri));
-      current = ClassifyResultsPanel.current = new ClassifyResultsPanel(panel, services);
-    }
-    current.setRows(results.map(toRow));
-    return current;
+    const host = ClassifyResultsPanel.slot.open(services, viewColumn, (panel) => new ClassifyResultsPanel(panel, services));
+    host.setRows(results.map(toRow));
+    return host;
   }
 
   /** After a window reload: the rows come from the webview's saved state, validated like any message. */
   static revive(panel: vscode.WebviewPanel, services: PanelServices, state: unknown): ClassifyResultsPanel {
-    ClassifyResultsPanel.current?.dispose();
-    const current = (ClassifyResultsPanel.current = new ClassifyResultsPanel(panel, services));
+    const current = ClassifyResultsPanel.slot.revive(() => new ClassifyResultsPanel(panel, services));
     const saved = v.safeParse(ClassifyResultsStateSchema, state);
     if (saved.success) current.rows = saved.output.rows.map((row) => toRow(row));
     else if (state !== undefined) services.log.warn('Classification results: ignored an invalid saved state');
@@ -52,10 +44,6 @@ export class ClassifyResultsPanel extends PanelHost<ClassifyResultsRequest, Clas
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
     super(panel, services, { title: ClassifyResultsPanel.title, script: 'classifyResultsPanel', styles: ['panels.css', 'classifyResults.css'] }, ClassifyResultsRequestSchema);
-  }
-
-  protected override onDispose(): void {
-    if (ClassifyResultsPanel.current === this) ClassifyResultsPanel.current = undefined;
   }
 
   private setRows(rows: ClassifyRowView[]): void {

@@ -4,16 +4,15 @@ import type { Evaluation } from '../engine/evaluate';
 import { EvaluationRequestSchema, type EvaluationRequest, type EvaluationUpdate } from '../../webview/protocol';
 import { cellDigits, evaluationView, sampleDigits } from './evaluationData';
 import { modelLabel } from './modelInfo';
-import { errorMessage, PanelHost } from './panelHost';
+import { errorMessage, PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
-import { webviewOptions } from './webviewHtml';
 
 type Outcome = { state: 'running'; label: string } | { state: 'done'; evaluation: Evaluation; update: EvaluationUpdate } | { state: 'failed'; message: string };
 
 export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpdate> {
   static readonly viewType = 'mnist.evaluation';
   static readonly title = 'MNIST Evaluation';
-  private static current: EvaluationPanel | undefined;
+  private static readonly slot = new PanelSlot<EvaluationPanel>(EvaluationPanel.viewType, EvaluationPanel.title);
 
   private outcome: Outcome | undefined;
   /** Identifies the newest run: results of older runs are dropped. */
@@ -21,34 +20,23 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
 
   /** Opens (or reveals) the panel and evaluates the active model (cached per model by the service). */
   static createOrShow(services: PanelServices, viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): EvaluationPanel {
-    let current = EvaluationPanel.current;
-    if (current) {
-      current.panel.reveal(viewColumn);
-    } else {
-      const panel = vscode.window.createWebviewPanel(EvaluationPanel.viewType, EvaluationPanel.title, viewColumn, webviewOptions(services.extensionUri));
-      current = EvaluationPanel.current = new EvaluationPanel(panel, services);
-    }
-    void current.evaluate();
-    return current;
+    const host = EvaluationPanel.slot.open(services, viewColumn, (panel) => new EvaluationPanel(panel, services));
+    void host.evaluate();
+    return host;
   }
 
   /** After a window reload: evaluates again once the webview is ready. */
   static revive(panel: vscode.WebviewPanel, services: PanelServices): EvaluationPanel {
-    EvaluationPanel.current?.dispose();
-    return (EvaluationPanel.current = new EvaluationPanel(panel, services));
+    return EvaluationPanel.slot.revive(() => new EvaluationPanel(panel, services));
   }
 
   /** The active model changed: the open panel offers to evaluate again (evaluation takes a while). */
   static refresh(): void {
-    void EvaluationPanel.current?.markStale();
+    void EvaluationPanel.slot.current?.markStale();
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
     super(panel, services, { title: EvaluationPanel.title, script: 'evaluationPanel', styles: ['panels.css', 'evaluation.css'] }, EvaluationRequestSchema);
-  }
-
-  protected override onDispose(): void {
-    if (EvaluationPanel.current === this) EvaluationPanel.current = undefined;
   }
 
   protected override async onMessage(request: EvaluationRequest): Promise<void> {

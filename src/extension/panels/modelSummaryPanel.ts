@@ -3,41 +3,32 @@ import * as vscode from 'vscode';
 import { summarizeModel } from '../engine/summary';
 import { ModelSummaryRequestSchema, type ModelSummaryRequest, type ModelSummaryUpdate } from '../../webview/protocol';
 import { summaryView } from './modelInfo';
-import { errorMessage, PanelHost } from './panelHost';
+import { errorMessage, PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
-import { webviewOptions } from './webviewHtml';
 
 export class ModelSummaryPanel extends PanelHost<ModelSummaryRequest, ModelSummaryUpdate> {
   static readonly viewType = 'mnist.modelSummary';
   static readonly title = 'MNIST Model Summary';
-  private static current: ModelSummaryPanel | undefined;
+  private static readonly slot = new PanelSlot<ModelSummaryPanel>(ModelSummaryPanel.viewType, ModelSummaryPanel.title);
 
   static createOrShow(services: PanelServices, viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): ModelSummaryPanel {
-    if (ModelSummaryPanel.current) {
-      ModelSummaryPanel.current.panel.reveal(viewColumn);
-      void ModelSummaryPanel.current.postSummary();
-      return ModelSummaryPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(ModelSummaryPanel.viewType, ModelSummaryPanel.title, viewColumn, webviewOptions(services.extensionUri));
-    return (ModelSummaryPanel.current = new ModelSummaryPanel(panel, services));
+    const wasOpen = ModelSummaryPanel.slot.current;
+    const host = ModelSummaryPanel.slot.open(services, viewColumn, (panel) => new ModelSummaryPanel(panel, services));
+    if (wasOpen) void host.postSummary(); // a new panel posts it when its webview is ready
+    return host;
   }
 
   static revive(panel: vscode.WebviewPanel, services: PanelServices): ModelSummaryPanel {
-    ModelSummaryPanel.current?.dispose();
-    return (ModelSummaryPanel.current = new ModelSummaryPanel(panel, services));
+    return ModelSummaryPanel.slot.revive(() => new ModelSummaryPanel(panel, services));
   }
 
   /** Re-renders the open panel for the (new) active model. */
   static refresh(): void {
-    void ModelSummaryPanel.current?.postSummary();
+    void ModelSummaryPanel.slot.current?.postSummary();
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
     super(panel, services, { title: ModelSummaryPanel.title, script: 'modelSummaryPanel', styles: ['panels.css', 'modelSummary.css'] }, ModelSummaryRequestSchema);
-  }
-
-  protected override onDispose(): void {
-    if (ModelSummaryPanel.current === this) ModelSummaryPanel.current = undefined;
   }
 
   protected override onMessage(request: ModelSummaryRequest): Promise<void> {

@@ -31,9 +31,6 @@ export abstract class PanelHost<Request, Update> implements vscode.Disposable {
   /** Handles a message that passed validation. */
   protected abstract onMessage(request: Request): void | Promise<void>;
 
-  /** Extra clean-up of a subclass (e.g. clearing its static `current`). */
-  protected onDispose(): void {}
-
   protected post(update: Update): void {
     if (this.disposed) return;
     this.panel.webview.postMessage(update).then(undefined, (err) => this.services.log.debug(`${this.panel.viewType}: post failed: ${err}`));
@@ -53,9 +50,39 @@ export abstract class PanelHost<Request, Update> implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.onDispose();
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+type OpenPanel = { readonly panel: vscode.WebviewPanel; readonly isDisposed: boolean; dispose(): void };
+
+/** The one panel of a kind: `open` reveals it instead of making a second; a revived panel replaces it. */
+export class PanelSlot<P extends OpenPanel> {
+  private host: P | undefined;
+
+  constructor(private readonly viewType: string, private readonly title: string) {}
+
+  /** The open panel, if any. */
+  get current(): P | undefined {
+    return this.host?.isDisposed ? undefined : this.host;
+  }
+
+  /** Reveals the open panel, or creates one around a new WebviewPanel. */
+  open(services: PanelServices, viewColumn: vscode.ViewColumn, create: (panel: vscode.WebviewPanel) => P, preserveFocus = false): P {
+    const open = this.current;
+    if (open) {
+      open.panel.reveal(viewColumn, preserveFocus);
+      return open;
+    }
+    const panel = vscode.window.createWebviewPanel(this.viewType, this.title, { viewColumn, preserveFocus }, webviewOptions(services.extensionUri));
+    return (this.host = create(panel));
+  }
+
+  /** After a window reload: the revived panel replaces any open one. */
+  revive(create: () => P): P {
+    this.current?.dispose();
+    return (this.host = create());
   }
 }
 

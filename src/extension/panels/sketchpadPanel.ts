@@ -5,9 +5,8 @@ import { topDigits } from '../engine/ranking';
 import { NoDigitError, toMnistImage } from '../engine/preprocess';
 import { SketchpadRequestSchema, type SketchpadRequest, type SketchpadUpdate } from '../../webview/protocol';
 import { modelLabel } from './modelInfo';
-import { errorMessage, PanelHost } from './panelHost';
+import { errorMessage, PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
-import { webviewOptions } from './webviewHtml';
 import { decodeInk, inkToPng, pixelsToBase64, pngFileName } from './sketchImage';
 
 type PredictRequest = Extract<SketchpadRequest, { type: 'predict' }>;
@@ -16,37 +15,27 @@ type SaveRequest = Extract<SketchpadRequest, { type: 'savePng' }>;
 export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate> {
   static readonly viewType = 'mnist.sketchpad';
   static readonly title = 'MNIST Sketchpad';
-  private static current: SketchpadPanel | undefined;
+  private static readonly slot = new PanelSlot<SketchpadPanel>(SketchpadPanel.viewType, SketchpadPanel.title);
 
   /** While a prediction runs, only the newest request waits; older ones would be stale anyway. */
   private predicting = false;
   private queued: PredictRequest | undefined;
 
   static createOrShow(services: PanelServices, viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): SketchpadPanel {
-    if (SketchpadPanel.current) {
-      SketchpadPanel.current.panel.reveal(viewColumn);
-      return SketchpadPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(SketchpadPanel.viewType, SketchpadPanel.title, viewColumn, webviewOptions(services.extensionUri));
-    return (SketchpadPanel.current = new SketchpadPanel(panel, services));
+    return SketchpadPanel.slot.open(services, viewColumn, (panel) => new SketchpadPanel(panel, services));
   }
 
   static revive(panel: vscode.WebviewPanel, services: PanelServices): SketchpadPanel {
-    SketchpadPanel.current?.dispose();
-    return (SketchpadPanel.current = new SketchpadPanel(panel, services));
+    return SketchpadPanel.slot.revive(() => new SketchpadPanel(panel, services));
   }
 
   /** Shows the new active model's name (call when the model changes). */
   static refresh(): void {
-    void SketchpadPanel.current?.postModel();
+    void SketchpadPanel.slot.current?.postModel();
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
     super(panel, services, { title: SketchpadPanel.title, script: 'sketchpadPanel', styles: ['panels.css', 'sketchpad.css'] }, SketchpadRequestSchema);
-  }
-
-  protected override onDispose(): void {
-    if (SketchpadPanel.current === this) SketchpadPanel.current = undefined;
   }
 
   protected override async onMessage(request: SketchpadRequest): Promise<void> {

@@ -3,9 +3,8 @@ import * as vscode from 'vscode';
 import type { TrainingSnapshot } from '../training/trainingMonitor';
 import { TrainingChartRequestSchema, type TrainingChartRequest, type TrainingChartUpdate } from '../../webview/protocol';
 import { throttle } from '../../webview/throttle';
-import { PanelHost } from './panelHost';
+import { PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
-import { webviewOptions } from './webviewHtml';
 import { trainingView } from './trainingView';
 
 const UPDATE_INTERVAL_MS = 100;
@@ -13,22 +12,16 @@ const UPDATE_INTERVAL_MS = 100;
 export class TrainingChartPanel extends PanelHost<TrainingChartRequest, TrainingChartUpdate> {
   static readonly viewType = 'mnist.trainingChart';
   static readonly title = 'MNIST Training';
-  private static current: TrainingChartPanel | undefined;
+  private static readonly slot = new PanelSlot<TrainingChartPanel>(TrainingChartPanel.viewType, TrainingChartPanel.title);
 
   private readonly postLatest = throttle(() => this.postSnapshot(), UPDATE_INTERVAL_MS);
 
   static createOrShow(services: PanelServices, viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside, preserveFocus = true): TrainingChartPanel {
-    if (TrainingChartPanel.current) {
-      TrainingChartPanel.current.panel.reveal(viewColumn, preserveFocus);
-      return TrainingChartPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(TrainingChartPanel.viewType, TrainingChartPanel.title, { viewColumn, preserveFocus }, webviewOptions(services.extensionUri));
-    return (TrainingChartPanel.current = new TrainingChartPanel(panel, services));
+    return TrainingChartPanel.slot.open(services, viewColumn, (panel) => new TrainingChartPanel(panel, services), preserveFocus);
   }
 
   static revive(panel: vscode.WebviewPanel, services: PanelServices): TrainingChartPanel {
-    TrainingChartPanel.current?.dispose();
-    return (TrainingChartPanel.current = new TrainingChartPanel(panel, services));
+    return TrainingChartPanel.slot.revive(() => new TrainingChartPanel(panel, services));
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
@@ -36,10 +29,6 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
     const onChange = (_snapshot: TrainingSnapshot) => this.postLatest();
     services.training.on('change', onChange);
     this.disposables.push({ dispose: () => services.training.off('change', onChange) }, { dispose: () => this.postLatest.cancel() });
-  }
-
-  protected override onDispose(): void {
-    if (TrainingChartPanel.current === this) TrainingChartPanel.current = undefined;
   }
 
   protected override onMessage(request: TrainingChartRequest): void {

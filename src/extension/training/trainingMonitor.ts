@@ -28,6 +28,8 @@ const MAX_BATCH_POINTS = 2000;
 
 export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }> {
   private snapshot: TrainingSnapshot = TrainingMonitor.idle('No training has run yet.');
+  /** Of the running training, for the ETA (batch events carry counts, not sizes). */
+  private batchSize = 32;
 
   static idle(status: string, history: EpochEvent[] = []): TrainingSnapshot {
     return { running: false, status, epoch: 0, epochs: 0, batch: 0, batches: 0, imagesPerSecond: 0, history, batchLoss: [] };
@@ -42,8 +44,6 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
     if (this.snapshot.running) return;
     this.update(TrainingMonitor.idle(status, history));
   }
-
-  private batchSize = 32;
 
   start(epochs: number, batchSize: number): void {
     this.batchSize = batchSize;
