@@ -4,6 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { augmentBatch } from './augment';
 import { BatchBuffer, normalise, sliceExamples, type Examples } from './dataset';
 import { IMAGE_SIDE, type DigitSet } from './idx';
+import { fuseConvolutions } from './fusedConvolution';
 import { createModel, DIGIT_CLASSES } from './model';
 import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainOptions';
 
@@ -80,6 +81,7 @@ export async function train(
   validateTrainOptions(options);
   const { fit, validation } = splitTrainingData(data, options);
   if (fit.count === 0) throw new Error('There are no training images left after the validation split');
+  fuseConvolutions(model);
 
   const random = seededRandom(options.seed);
   const order = Uint32Array.from({ length: fit.count }, (_, i) => i);

@@ -1,5 +1,6 @@
-// Convolution gradients for the wasm backend, built from its fast forward kernels.
-// tfjs-backend-wasm has no Conv2DBackpropFilter and a slow Conv2DBackpropInput.
+// Convolution gradients for the wasm backend, built from its fast forward kernels: convolutions or patch-matrix
+// products, whichever measured faster for the shape. tfjs-backend-wasm has no Conv2DBackpropFilter and a slow
+// Conv2DBackpropInput. registerWasmGradients also installs the other training kernels (MaxPoolGrad, MatMul, Sum, Identity).
 import {
   backend_util,
   getKernel,
@@ -8,45 +9,18 @@ import {
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropInputAttrs,
   type KernelBackend,
-  type NamedAttrMap,
+  type KernelConfig,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { transposedPatches } from './wasmIm2col';
+import { patchRows, sumPatchRows, type PatchGeometry } from './wasmIm2col';
+import { KernelRunner } from './wasmKernelRunner';
+import { fewerTransposesMatMulKernel } from './wasmMatMul';
 import { maxPoolGrad } from './wasmMaxPoolGrad';
+import { leadingSumKernel, sharedIdentityKernel } from './wasmChannelOps';
 
 type Shape4 = [number, number, number, number];
 type Pairs = [number, number][];
-
-/** Runs the wasm backend's own kernels, releasing every intermediate result. */
-class KernelRunner {
-  private readonly temporaries: TensorInfo[] = [];
-  constructor(private readonly backend: KernelBackend) {}
-
-  run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: object): TensorInfo {
-    const kernel = getKernel(kernelName, 'wasm');
-    if (!kernel) throw new Error(`wasm kernel ${kernelName} is missing`);
-    const out = kernel.kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend: this.backend }) as TensorInfo;
-    this.temporaries.push(out);
-    return out;
-  }
-  /** Releases `t` with the other temporaries. */
-  adopt(t: TensorInfo) { this.temporaries.push(t); }
-  transpose(x: TensorInfo, perm: number[]) { return this.run('Transpose', { x }, { perm }); }
-  reshape(x: TensorInfo, shape: number[]) { return this.run('Reshape', { x }, { shape }); }
-  pad(x: TensorInfo, paddings: Pairs) { return this.run('PadV2', { x }, { paddings, constantValue: 0 }); }
-  slice(x: TensorInfo, begin: number[], size: number[]) { return this.run('Slice', { x }, { begin, size }); }
-  reverse(x: TensorInfo, dims: number[]) { return this.run('Reverse', { x }, { dims }); }
-  conv2d(x: TensorInfo, filter: TensorInfo, pad: Pairs, dilations: [number, number]) {
-    return this.run('Conv2D', { x, filter }, { strides: 1, pad, dilations, dataFormat: 'NHWC' });
-  }
-
-  /** Releases every temporary except `result`. */
-  finish(result: TensorInfo): TensorInfo {
-    for (const t of this.temporaries) if (t !== result) this.backend.disposeData(t.dataId);
-    return result;
-  }
-}
 
 function convGeometry(xShape: Shape4, filterShape: Shape4, attrs: Conv2DBackpropFilterAttrs | Conv2DBackpropInputAttrs) {
   if (attrs.dataFormat !== 'NHWC') throw new Error('wasm convolution gradients support NHWC only');
@@ -54,7 +28,7 @@ function convGeometry(xShape: Shape4, filterShape: Shape4, attrs: Conv2DBackprop
     xShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
 }
 
-/** Patch rows per image pixel below which the patch product beats the convolution (measured: 9 rows 4x faster, 288 slower). */
+/** Filter taps (kh·kw·C) at or below which the patch product beats the convolution for dW (measured: 9 taps 4x faster, 288 slower). */
 const MAX_PATCH_ROWS = 32;
 
 /** dW by whichever of the two methods below is faster for this shape. */
@@ -91,26 +65,59 @@ export function conv2dBackpropFilterByConvolution(
   return k.finish(k.transpose(grad, [1, 2, 0, 3]));                  // [kh, kw, C, F]
 }
 
-/** dW = patches(x)ᵀ · dy: one matrix product on XNNPACK's fast path, no transposes. */
+function patchGeometry(info: backend_util.Conv2DInfo): PatchGeometry {
+  return {
+    filterHeight: info.filterHeight, filterWidth: info.filterWidth, strideHeight: info.strideHeight, strideWidth: info.strideWidth,
+    outHeight: info.outHeight, outWidth: info.outWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+  };
+}
+
+/** dW = patches(x)ᵀ · dy: one matrix product (see wasmMatMul for how it runs). */
 export function conv2dBackpropFilterByPatches(
   { inputs, backend, attrs }: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: KernelBackend; attrs: Conv2DBackpropFilterAttrs },
 ): TensorInfo {
   const { x, dy } = inputs;
   const info = convGeometry(x.shape as Shape4, attrs.filterShape as Shape4, attrs);
   const k = new KernelRunner(backend);
-  const patches = transposedPatches(backend as BackendWasm, x, {
-    filterHeight: info.filterHeight, filterWidth: info.filterWidth, strideHeight: info.strideHeight, strideWidth: info.strideWidth,
-    outHeight: info.outHeight, outWidth: info.outWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
-  });
+  const patches = patchRows(backend as BackendWasm, x, patchGeometry(info));
   k.adopt(patches);
   const [n, ho, wo, f] = dy.shape;
   const dyRows = k.reshape(dy, [1, n * ho * wo, f]);
-  const product = k.run('BatchMatMul', { a: patches, b: dyRows }, { transposeA: false, transposeB: false });
+  const product = k.run('BatchMatMul', { a: patches, b: dyRows }, { transposeA: true, transposeB: false });
   return k.finish(k.reshape(product, attrs.filterShape));
 }
 
-/** dx = conv(dy dilated by the stride and padded, the filter flipped with in/out channels swapped). */
+/** dx = col2im(dy · Wᵀ): one matrix product, then each patch entry added back to the pixel it came from. */
+export function conv2dBackpropInputByPatches(
+  { inputs, backend, attrs }: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: KernelBackend; attrs: Conv2DBackpropInputAttrs },
+): TensorInfo {
+  const { dy, filter } = inputs;
+  const info = convGeometry(attrs.inputShape as Shape4, filter.shape as Shape4, attrs);
+  const k = new KernelRunner(backend);
+  const [n, ho, wo, f] = dy.shape;
+  const [kh, kw, c] = filter.shape;
+  const dyRows = k.reshape(dy, [1, n * ho * wo, f]);
+  const filterRows = k.reshape(filter, [1, kh * kw * c, f]);
+  const patches = k.run('BatchMatMul', { a: dyRows, b: filterRows }, { transposeA: false, transposeB: true });
+  return k.finish(sumPatchRows(backend as BackendWasm, patches, attrs.inputShape, patchGeometry(info)));
+}
+
+/**
+ * Output pixels per image (of dy) at or below which the patch product beats the convolution for dx.
+ * Measured at batch 32: 3x3 → 5x5x64 1.6 ms instead of 2.7; 11x11 → 13x13x32 is faster as a convolution.
+ */
+const MAX_PATCH_OUTPUT_PIXELS = 16;
+
+/** dx by whichever of the two methods is faster for this shape. */
 export function conv2dBackpropInput(
+  args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: KernelBackend; attrs: Conv2DBackpropInputAttrs },
+): TensorInfo {
+  const [, ho, wo] = args.inputs.dy.shape;
+  return ho * wo <= MAX_PATCH_OUTPUT_PIXELS ? conv2dBackpropInputByPatches(args) : conv2dBackpropInputByConvolution(args);
+}
+
+/** dx = conv(dy dilated by the stride and padded, the filter flipped with in/out channels swapped). */
+export function conv2dBackpropInputByConvolution(
   { inputs, backend, attrs }: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: KernelBackend; attrs: Conv2DBackpropInputAttrs },
 ): TensorInfo {
   const { dy, filter } = inputs;
@@ -139,14 +146,27 @@ export function conv2dBackpropInput(
 
 let registered = false;
 
-/** Replaces the wasm backend's convolution gradient kernels with the ones above. */
+function replaceKernel(kernelName: string, kernelFunc: unknown): void {
+  if (getKernel(kernelName, 'wasm')) unregisterKernel(kernelName, 'wasm');
+  registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as never });
+}
+
+/** Wraps a built-in wasm kernel (set up already, as the backend has started) with a faster path for some cases. */
+function wrapKernel(kernelName: string, wrap: (original: KernelConfig) => KernelConfig): void {
+  const original = getKernel(kernelName, 'wasm');
+  if (!original) throw new Error(`wasm kernel ${kernelName} is missing`);
+  unregisterKernel(kernelName, 'wasm');
+  registerKernel(wrap(original));
+}
+
+/** Replaces the wasm backend's convolution gradient kernels with the ones above; speeds up Sum and Identity. */
 export function registerWasmGradients(): void {
   if (registered) return;
-  if (getKernel('Conv2DBackpropInput', 'wasm')) unregisterKernel('Conv2DBackpropInput', 'wasm');
-  if (getKernel('Conv2DBackpropFilter', 'wasm')) unregisterKernel('Conv2DBackpropFilter', 'wasm');
-  registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as never });
-  registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInput as never });
-  if (getKernel('MaxPoolGrad', 'wasm')) unregisterKernel('MaxPoolGrad', 'wasm');
-  registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as never });
+  replaceKernel('Conv2DBackpropFilter', conv2dBackpropFilter);
+  replaceKernel('Conv2DBackpropInput', conv2dBackpropInput);
+  wrapKernel('BatchMatMul', fewerTransposesMatMulKernel);
+  replaceKernel('MaxPoolGrad', maxPoolGrad);
+  wrapKernel('Sum', leadingSumKernel);
+  wrapKernel('Identity', sharedIdentityKernel);
   registered = true;
 }

@@ -17,6 +17,12 @@ export function maxPoolGrad(
   dx.fill(0);
 
   const { batchSize, inHeight, inWidth, inChannels: depth, outHeight, outWidth, strideHeight, strideWidth } = info;
+  if (info.filterHeight === 2 && info.filterWidth === 2 && strideHeight === 2 && strideWidth === 2
+    && info.padInfo.top === 0 && info.padInfo.left === 0 && info.dilationHeight === 1 && info.dilationWidth === 1
+    && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) { // every window inside x
+    gradOfTiled2x2(x, dyValues, dx, batchSize, inHeight, inWidth, depth, outHeight, outWidth);
+    return dxInfo;
+  }
   const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
   const { top, left } = info.padInfo;
   const rowStride = inWidth * depth;
@@ -51,4 +57,33 @@ export function maxPoolGrad(
     }
   }
   return dxInfo;
+}
+
+/** The common 2x2, stride-2, unpadded pool: four reads per window, no bookkeeping arrays. */
+function gradOfTiled2x2(
+  x: Float32Array, dy: Float32Array, dx: Float32Array,
+  batchSize: number, inHeight: number, inWidth: number, depth: number, outHeight: number, outWidth: number,
+): void {
+  const rowStride = inWidth * depth;
+  let o = 0;
+  for (let b = 0; b < batchSize; b++) {
+    const image = b * inHeight * rowStride;
+    for (let yr = 0; yr < outHeight; yr++) {
+      for (let yc = 0; yc < outWidth; yc++, o += depth) {
+        const topLeft = image + 2 * yr * rowStride + 2 * yc * depth;
+        for (let d = 0; d < depth; d++) {
+          // Ties go to the first position in row-major order, as above.
+          let at = topLeft + d;
+          let best = x[at];
+          const topRight = at + depth;
+          if (x[topRight] > best) { best = x[topRight]; at = topRight; }
+          const bottomLeft = topLeft + d + rowStride;
+          if (x[bottomLeft] > best) { best = x[bottomLeft]; at = bottomLeft; }
+          const bottomRight = bottomLeft + depth;
+          if (x[bottomRight] > best) at = bottomRight;
+          dx[at] += dy[o + d];
+        }
+      }
+    }
+  }
 }
