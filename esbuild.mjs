@@ -15,6 +15,7 @@ const nodeBundles = {
     engineHost: 'src/extension/engineHost.ts',
     trainer: 'src/extension/training/trainerProcess.ts',
     cli: 'src/extension/cli.ts',
+    trainingWorker: 'src/extension/engine/parallel/trainingWorker.ts',
   },
   outdir: 'dist',
   bundle: true,

@@ -1,4 +1,5 @@
 // Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench> [options]
+import { memory } from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -127,9 +128,12 @@ async function trainCommand(values: Values) {
     onBatchEnd: showProgress,
     onEpochEnd: (e) => {
       if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
-      log(values.json, formatEpoch(e));
+      // Tensors and memory after each epoch: both should stay flat from epoch to epoch.
+      const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+      log(values.json, `${formatEpoch(e)} · ${memory().numTensors} tensors, RSS ${rssMb} MB`);
     },
   });
+  if (result.workers > 1) log(values.json, `Trained on ${result.workers} worker threads (data-parallel)`);
   if (result.stoppedEarly) log(values.json, `Stopped early; keeping the weights of epoch ${result.bestEpoch}`);
   const evaluation = await evaluate(result.model, data.test);
   printEvaluation(evaluation, values.json);
@@ -137,7 +141,7 @@ async function trainCommand(values: Values) {
   await saveModel(result.model, out, metadata);
   disposeModel(result.model);
   log(values.json, `Saved to ${out}`);
-  return { accuracy: evaluation.accuracy, loss: evaluation.loss, n: evaluation.n, backend: backend.name, epochs_run: result.epochsRun, seconds: result.seconds, out };
+  return { accuracy: evaluation.accuracy, loss: evaluation.loss, n: evaluation.n, backend: backend.name, epochs_run: result.epochsRun, seconds: result.seconds, workers: result.workers, out };
 }
 
 async function evaluateCommand(values: Values) {

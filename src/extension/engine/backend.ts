@@ -24,6 +24,8 @@ export interface BackendOptions {
   nativeSearchPaths?: string[];
   /** Folder holding the tfjs-backend-wasm .wasm binaries. */
   wasmDir?: string;
+  /** Threads for the wasm backend (default: wantedThreads()); 1 = the single-threaded build. */
+  threads?: number;
 }
 
 const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
@@ -56,9 +58,8 @@ export function defaultWasmDir(): string {
 }
 
 /** Starts the wasm backend, threaded when the build's worker file is there; returns the number of threads. */
-async function useWasm(wasmDir: string): Promise<number> {
+async function useWasm(wasmDir: string, threads = wantedThreads()): Promise<number> {
   setWasmPaths(wasmDir.endsWith('/') ? wasmDir : `${wasmDir}/`);
-  const threads = wantedThreads();
   const start = () => tf.setBackend('wasm');
   const started = canUseThreads(wasmDir, threads) ? await withThreadedWasm(wasmDir, threads, start) : await start();
   if (!started) throw new Error('the wasm backend failed to initialise');
@@ -85,7 +86,7 @@ export async function initBackend(preference: BackendPreference = 'auto', option
 
   if (preference !== 'cpu') {
     try {
-      const threads = await useWasm(options.wasmDir ?? defaultWasmDir());
+      const threads = await useWasm(options.wasmDir ?? defaultWasmDir(), options.threads);
       const kind = threads > 1 ? `SIMD, ${threads} threads` : 'SIMD';
       return (current = { name: 'wasm', reason: `WebAssembly (${kind}); ${notes.join('; ')}` });
     } catch (err) {

@@ -30,9 +30,11 @@ export function sliceExamples(examples: Examples, start: number, end: number): E
 export class BatchBuffer {
   readonly pixels: Float32Array;
   readonly targets: Float32Array;
-  constructor(readonly capacity: number) {
-    this.pixels = new Float32Array(capacity * IMAGE_SIZE);
-    this.targets = new Float32Array(capacity * DIGIT_CLASSES);
+  /** `shared`: backed by SharedArrayBuffers, for training worker threads to read. */
+  constructor(readonly capacity: number, shared = false) {
+    const floats = (count: number) => (shared ? new Float32Array(new SharedArrayBuffer(count * 4)) : new Float32Array(count));
+    this.pixels = floats(capacity * IMAGE_SIZE);
+    this.targets = floats(capacity * DIGIT_CLASSES);
   }
 
   fill(examples: Examples, order: Uint32Array, from: number, size: number): void {

@@ -5,6 +5,7 @@ import { augmentBatch } from './augment';
 import { BatchBuffer, normalise, sliceExamples, type Examples } from './dataset';
 import { IMAGE_SIDE, type DigitSet } from './idx';
 import { fuseConvolutions } from './fusedConvolution';
+import { canTrainInParallel, DataParallelTrainer, defaultParallelism, type Parallelism } from './parallel/dataParallel';
 import { createModel, DIGIT_CLASSES } from './model';
 import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainOptions';
 
@@ -36,6 +37,8 @@ export interface TrainCallbacks {
   onBatchEnd?: (progress: BatchProgress) => void | Promise<void>;
   onEpochEnd?: (result: EpochResult) => void | Promise<void>;
   signal?: AbortSignal;
+  /** Worker threads to train with on the wasm backend (default: defaultParallelism()). */
+  parallelism?: Parallelism;
 }
 
 export interface TrainResult {
@@ -46,6 +49,8 @@ export interface TrainResult {
   bestEpoch: number;
   stoppedEarly: boolean;
   seconds: number;
+  /** Worker threads that trained (data-parallel), or 1 for the calling thread. */
+  workers: number;
 }
 
 export class TrainingCancelledError extends Error {
@@ -86,10 +91,20 @@ export async function train(
   const random = seededRandom(options.seed);
   const order = Uint32Array.from({ length: fit.count }, (_, i) => i);
   const batches = Math.ceil(fit.count / options.batchSize);
-  const buffer = new BatchBuffer(options.batchSize);
+  const parallelism = callbacks.parallelism ?? defaultParallelism();
+  const started = performance.now();
+  let parallel: DataParallelTrainer | undefined;
+  try {
+    if (canTrainInParallel(parallelism, tf.getBackend())) {
+      parallel = await DataParallelTrainer.start(model, options.learningRate, options.batchSize, parallelism);
+    }
+  } catch (err) {
+    disposeModel(model);
+    throw err;
+  }
+  const buffer = parallel?.batch ?? new BatchBuffer(options.batchSize);
   const validationTensors = validation ? examplesToTensors(validation) : undefined;
   const history: EpochResult[] = [];
-  const started = performance.now();
   let best: { valLoss: number; epoch: number; weights: tf.Tensor[] } | undefined;
   let stoppedEarly = false;
 
@@ -106,7 +121,7 @@ export async function train(
         const size = Math.min(options.batchSize, fit.count - from);
         buffer.fill(fit, order, from, size);
         if (options.augment) augmentBatch(buffer.pixels, size, random);
-        const [loss, accuracy] = await trainOnBuffer(model, buffer, size);
+        const [loss, accuracy] = parallel ? await parallel.step(size) : await trainOnBuffer(model, buffer, size);
         lossSum += loss * size;
         accuracySum += accuracy * size;
         seen += size;
@@ -114,6 +129,7 @@ export async function train(
         await callbacks.onBatchEnd?.({ epoch, epochs: options.epochs, batch, batches, loss: lossSum / seen, accuracy: accuracySum / seen, imagesPerSecond });
       }
       const trainSeconds = (performance.now() - epochStart) / 1000;
+      await parallel?.copyWeightsTo(model);
       const result: EpochResult = {
         epoch,
         epochs: options.epochs,
@@ -149,11 +165,13 @@ export async function train(
       bestEpoch: best?.epoch ?? history.length,
       stoppedEarly,
       seconds: (performance.now() - started) / 1000,
+      workers: parallel ? parallelism.workers : 1,
     };
   } catch (err) {
     disposeModel(model);
     throw err;
   } finally {
+    await parallel?.dispose();
     best?.weights.forEach((w) => w.dispose());
     validationTensors?.x.dispose();
     validationTensors?.y.dispose();
