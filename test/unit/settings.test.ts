@@ -11,10 +11,10 @@ describe('settings → engine options', () => {
 
   it('maps every mnist.training.* setting', () => {
     const options = trainOptionsFromSettings(reader({
-      'training.epochs': 1, 'training.batchSize': 64, 'training.learningRate': 0.01, 'training.validationSplit': 0.2,
+      'training.epochs': 1, 'training.batchSize': 128, 'training.learningRate': 0.01, 'training.validationSplit': 0.2,
       'training.earlyStoppingPatience': 0, 'training.augment': true, 'training.trainingSubset': 500,
     }));
-    assert.deepEqual(options, { ...DEFAULT_TRAIN_OPTIONS, epochs: 1, batchSize: 64, learningRate: 0.01, validationSplit: 0.2, earlyStoppingPatience: 0, augment: true, trainingSubset: 500 });
+    assert.deepEqual(options, { ...DEFAULT_TRAIN_OPTIONS, epochs: 1, batchSize: 128, learningRate: 0.01, validationSplit: 0.2, earlyStoppingPatience: 0, augment: true, trainingSubset: 500 });
   });
 
   it('rejects out-of-range values with a message naming them', () => {

@@ -10,7 +10,7 @@ import { ARCHITECTURE } from '../../src/extension/engine/model';
 import { defaultDataDir } from '../../src/extension/engine/paths';
 import { predictDigit, predictProbabilities } from '../../src/extension/engine/predict';
 import { loadModel, METADATA_FILE, MODEL_FILE, ModelFileError, saveModel, type ModelMetadata } from '../../src/extension/engine/storage';
-import { disposeModel, train, TrainingCancelledError, type TrainResult } from '../../src/extension/engine/train';
+import { DEFAULT_TRAIN_OPTIONS, disposeModel, train, TrainingCancelledError, type TrainResult } from '../../src/extension/engine/train';
 
 const metadata = (accuracy: number): ModelMetadata => ({
   architecture: ARCHITECTURE,
@@ -46,7 +46,7 @@ describe('training, evaluation and storage (wasm backend, real MNIST)', () => {
 
   it('reports every batch and epoch with validation figures', () => {
     assert.equal(trained.history.length, 4);
-    const batches = Math.ceil(1800 / 32);
+    const batches = Math.ceil(1800 / DEFAULT_TRAIN_OPTIONS.batchSize);
     assert.equal(batchEnds.length, 4 * batches);
     assert.deepEqual(batchEnds.slice(0, 3), [1, 2, 3]);
     for (const epoch of trained.history) {

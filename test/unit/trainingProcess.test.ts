@@ -13,7 +13,7 @@ const trainerScript = resolve('dist/trainer.js');
 function request(outDir: string, options: Partial<StartRequest['options']> = {}): StartRequest {
   return {
     type: 'start',
-    options: { ...DEFAULT_TRAIN_OPTIONS, epochs: 1, trainingSubset: 320, ...options },
+    options: { ...DEFAULT_TRAIN_OPTIONS, epochs: 1, batchSize: 32, trainingSubset: 320, ...options },
     backend: 'wasm',
     nativeSearchPaths: [],
     dataDir: defaultDataDir(),

@@ -1,4 +1,5 @@
-// The training loop: seeded shuffles, progress per batch and epoch, early stopping, cancellation.
+// The training loop: seeded shuffles, progress per batch and epoch, early stopping, cancellation; in this thread
+// or, on the wasm backend with two or more cores, in data-parallel worker threads (parallel/dataParallel.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { augmentBatch } from './augment';

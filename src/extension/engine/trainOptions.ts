@@ -15,7 +15,7 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   epochs: 5,
-  batchSize: 32,
+  batchSize: 64, // fastest at ≥99% after 5 epochs (README, Performance)
   learningRate: 1e-3,
   validationSplit: 0.1,
   earlyStoppingPatience: 2,

@@ -17,7 +17,7 @@ import { patchRows, sumPatchRows, type PatchGeometry } from './wasmIm2col';
 import { KernelRunner } from './wasmKernelRunner';
 import { fewerTransposesMatMulKernel } from './wasmMatMul';
 import { maxPoolGrad } from './wasmMaxPoolGrad';
-import { leadingSumKernel, sharedIdentityKernel } from './wasmChannelOps';
+import { leadingSumKernel, sharedIdentityKernel } from './wasmFastPaths';
 
 type Shape4 = [number, number, number, number];
 type Pairs = [number, number][];
