@@ -204,7 +204,8 @@ async function benchCommand(values: Values) {
   const data = loadMnist(dataDir);
   const repeats = integer(values, 'repeats', 3);
   const result = await runBench(data, backend.name, { repeats, onStep: (message) => process.stderr.write(`… ${message}\n`) });
-  log(values.json, `Training: ${result.train_img_s_b32} img/s at batch 32, ${result.train_img_s_b128} img/s at batch 128`);
+  const trainedBy = result.train_workers > 1 ? ` (${result.train_workers} worker threads)` : '';
+  log(values.json, `Training${trainedBy}: ${result.train_img_s_b32} img/s at batch 32, ${result.train_img_s_b128} img/s at batch 128`);
   log(values.json, `Inference: ${result.infer_img_s} img/s batched; single image p50 ${result.latency_ms_p50} ms, p99 ${result.latency_ms_p99} ms`);
   log(values.json, `Peak RSS ${result.peak_rss_mb} MB on ${result.backend}`);
   if (!values['vs-torch']) return result;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readModelMetadata } from '../../src/extension/engine/metadata';
 import { defaultDataDir } from '../../src/extension/engine/paths';
@@ -50,6 +50,8 @@ describe('training in a child process (dist/trainer.js)', () => {
     run.on('event', (e) => events.push(e));
     const outcome = await run.finished;
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+    // On wasm with two or more cores, the trainer spreads the work over worker threads (dist/trainingWorker.js).
+    if (outcome.status === 'done') assert.equal(outcome.event.workers, Math.min(availableParallelism(), 4));
     assert.equal(events[0].type, 'backend');
     assert.ok(events.some((e) => e.type === 'batch'));
     assert.ok(events.some((e) => e.type === 'epoch'));

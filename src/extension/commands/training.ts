@@ -124,7 +124,8 @@ export class TrainingController implements vscode.Disposable {
     await models.useTrained();
     const summary = `Test accuracy ${percent(done.testAccuracy, 2)} after ${done.epochsRun} epoch${done.epochsRun === 1 ? '' : 's'} (${Math.round(done.seconds)} s)`;
     monitor.finish(`Finished: ${summary}.`);
-    log.info(`${summary}${done.stoppedEarly ? `, stopped early, best epoch ${done.bestEpoch}` : ''}. Model saved to ${done.modelDir} and now active.`);
+    const trainedBy = done.workers > 1 ? ` on ${done.workers} worker threads` : '';
+    log.info(`${summary}${trainedBy}${done.stoppedEarly ? `, stopped early, best epoch ${done.bestEpoch}` : ''}. Model saved to ${done.modelDir} and now active.`);
     void vscode.window.showInformationMessage(`MNIST: training finished — ${summary}. The new model is active.`, 'Open Sketchpad', 'Show Model Summary')
       .then((choice) => {
         if (choice === 'Open Sketchpad') void vscode.commands.executeCommand('mnist.openSketchpad');

@@ -7,6 +7,8 @@ import { disposeModel, train } from './train';
 
 export interface BenchResult {
   backend: string;
+  /** Worker threads that trained (data-parallel), or 1. */
+  train_workers: number;
   train_img_s_b32: number;
   train_img_s_b128: number;
   infer_img_s: number;
@@ -36,8 +38,8 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Images/s of training on real MNIST, timed after `warmupBatches`. */
-export async function measureTraining(data: Mnist, batchSize: number, images: number, warmupBatches = 3): Promise<number> {
+/** Images/s of training on real MNIST, timed after `warmupBatches`, and the worker threads that trained. */
+export async function measureTraining(data: Mnist, batchSize: number, images: number, warmupBatches = 3): Promise<[number, number]> {
   const batches = Math.ceil(images / batchSize);
   const subset = (batches + warmupBatches) * batchSize;
   let timedFrom = 0;
@@ -53,7 +55,7 @@ export async function measureTraining(data: Mnist, batchSize: number, images: nu
     },
   );
   disposeModel(result.model);
-  return (batches * batchSize) / (elapsed / 1000);
+  return [(batches * batchSize) / (elapsed / 1000), result.workers];
 }
 
 export async function runBench(data: Mnist, backend: string, options: BenchOptions = {}): Promise<BenchResult> {
@@ -66,10 +68,16 @@ export async function runBench(data: Mnist, backend: string, options: BenchOptio
     return median(values);
   };
 
+  let workers = 1;
+  const measure = async (batchSize: number) => {
+    const [imagesPerSecond, trainedBy] = await measureTraining(data, batchSize, trainImages);
+    workers = trainedBy;
+    return imagesPerSecond;
+  };
   step(`training, batch 32, ${trainImages} images x ${repeats}`);
-  const train32 = await repeat(() => measureTraining(data, 32, trainImages));
+  const train32 = await repeat(() => measure(32));
   step(`training, batch 128, ${trainImages} images x ${repeats}`);
-  const train128 = await repeat(() => measureTraining(data, 128, trainImages));
+  const train128 = await repeat(() => measure(128));
 
   const model = createModel();
   const test = normalise(data.test);
@@ -95,6 +103,7 @@ export async function runBench(data: Mnist, backend: string, options: BenchOptio
 
   return {
     backend,
+    train_workers: workers,
     train_img_s_b32: Math.round(train32),
     train_img_s_b128: Math.round(train128),
     infer_img_s: Math.round(inference),

@@ -54,6 +54,8 @@ export const TrainerEventSchema = v.variant('type', [
     bestEpoch: count,
     stoppedEarly: v.boolean(),
     seconds: finite,
+    /** Worker threads that trained (data-parallel), or 1. */
+    workers: v.pipe(count, v.minValue(1)),
   }),
   v.object({ type: v.literal('cancelled') }),
   v.object({ type: v.literal('failed'), message: v.string() }),

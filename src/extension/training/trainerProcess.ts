@@ -51,6 +51,7 @@ async function run(request: Extract<TrainerRequest, { type: 'start' }>): Promise
       bestEpoch: result.bestEpoch,
       stoppedEarly: result.stoppedEarly,
       seconds: result.seconds,
+      workers: result.workers,
     });
   } finally {
     disposeModel(result.model);

@@ -10,7 +10,7 @@ import {
 } from './common';
 
 /** Workspace settings for a quick run: one epoch on a small subset, on the portable backend. */
-export const QUICK_TRAINING = { 'mnist.training.epochs': 1, 'mnist.training.trainingSubset': 1000, 'mnist.backend': 'wasm' };
+export const QUICK_TRAINING = { 'mnist.training.epochs': 1, 'mnist.training.batchSize': 32, 'mnist.training.trainingSubset': 1000, 'mnist.backend': 'wasm' };
 /** A run long enough to cancel in the middle of its first epoch. */
 const LONG_TRAINING = { 'mnist.training.epochs': 3, 'mnist.training.trainingSubset': 30000, 'mnist.backend': 'wasm' };
 
