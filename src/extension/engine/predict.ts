@@ -13,11 +13,12 @@ export interface Prediction {
   probabilities: number[];
 }
 
-/** Probabilities for `count` images stored back to back in `pixels` (784 values each, 0..1). */
+/** Probabilities for `count` images stored back to back in `pixels` (784 values each, 0..1), in one batch. */
 export function predictProbabilities(model: LayersModel, pixels: Float32Array, count = pixels.length / IMAGE_SIZE): Float32Array {
   return tf.tidy(() => {
     const x = tf.tensor4d(pixels.subarray(0, count * IMAGE_SIZE), [count, IMAGE_SIDE, IMAGE_SIDE, 1]);
-    return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    // One batch of `count`: predict's default (32) would slice the input and concatenate the results.
+    return (model.predict(x, { batchSize: Math.max(1, count) }) as tf.Tensor).dataSync() as Float32Array;
   });
 }
 
