@@ -13,9 +13,16 @@ function sumLeadingAxes(backend: BackendWasm, x: TensorInfo, count: number, keep
   const source = backend.typedArrayFromHeap(x) as Float32Array;
   const target = backend.typedArrayFromHeap(out) as Float32Array;
   const columns = target.length;
+  const rows = source.length / columns;
   target.fill(0);
-  for (let row = 0; row < source.length; row += columns) {
-    for (let col = 0; col < columns; col++) target[col] += source[row + col];
+  // Four rows per pass: a quarter of the loads and stores of the running sums.
+  let row = 0;
+  for (; row + 4 <= rows; row += 4) {
+    const r0 = row * columns, r1 = r0 + columns, r2 = r1 + columns, r3 = r2 + columns;
+    for (let col = 0; col < columns; col++) target[col] += source[r0 + col] + source[r1 + col] + source[r2 + col] + source[r3 + col];
+  }
+  for (; row < rows; row++) {
+    for (let col = 0; col < columns; col++) target[col] += source[row * columns + col];
   }
   return out;
 }
