@@ -1,6 +1,6 @@
 // Data-parallel training on the wasm backend: worker threads, each with a replica of the model on the
 // single-threaded build, train on shares of every batch and average their gradients (parallel/trainingWorker.ts).
-// Measured on 2 cores at batch 32: 1,310 images/s, against 1,100 for one process on the 2-thread build.
+// Measured on 2 cores at batch 32: 1,258 images/s, against 1,085 for one process on the 2-thread build.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
