@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/extension/engine/backend';
 import { loadMnist, type Mnist } from '../../src/extension/engine/idx';
+import { normalise } from '../../src/extension/engine/dataset';
 import { createModel } from '../../src/extension/engine/model';
+import { DataParallelTrainer } from '../../src/extension/engine/parallel/dataParallel';
 import { defaultDataDir } from '../../src/extension/engine/paths';
 import { disposeModel, train, TrainingCancelledError } from '../../src/extension/engine/train';
 
@@ -47,6 +49,24 @@ describe('data-parallel training (worker threads, wasm backend, real MNIST)', ()
     const parallel = await run(mnist, 3, 330);
     assert.equal(parallel.losses.length, 11); // ten batches of 32 and one of 10, shared 3 + 3 + 4
     parallel.losses.forEach((loss, i) => assert.ok(Math.abs(loss - single.losses[i]) < 1e-3, `batch ${i + 1}: loss ${loss} vs ${single.losses[i]}`));
+  });
+
+  it('keeps the tensor count of every worker flat from step to step', async () => {
+    const model = createModel(1e-3, 9);
+    const trainer = await DataParallelTrainer.start(model, 1e-3, 32, { workers: 2, workerFile });
+    try {
+      const examples = normalise(mnist.train, 0, 32);
+      trainer.batch.fill(examples, Uint32Array.from({ length: 32 }, (_, i) => i), 0, 32);
+      const counts: number[][] = [];
+      for (let step = 1; step <= 6; step++) {
+        await trainer.step(32);
+        if (step === 3 || step === 6) counts.push(await trainer.tensorCounts());
+      }
+      assert.deepEqual(counts[1], counts[0]);
+    } finally {
+      await trainer.dispose();
+      disposeModel(model);
+    }
   });
 
   it('stops at cancel and leaves no tensors behind', async () => {

@@ -113,6 +113,12 @@ export class DataParallelTrainer {
     setFlatWeights(model, weights);
   }
 
+  /** Live tensors in each worker: flat from step to step when nothing leaks. */
+  async tensorCounts(): Promise<number[]> {
+    const replies = await Promise.all(this.workers.map((w) => w.request({ type: 'sendTensorCount' }, 'tensorCount')));
+    return replies.map((r) => r.tensors);
+  }
+
   async dispose(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }

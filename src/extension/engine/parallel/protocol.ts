@@ -28,6 +28,7 @@ export const ToWorkerSchema = v.variant('type', [
   /** Train on the first `size` examples of the shared batch; each worker takes its share. */
   v.object({ type: v.literal('step'), size: v.pipe(count, v.minValue(1)) }),
   v.object({ type: v.literal('sendWeights') }),
+  v.object({ type: v.literal('sendTensorCount') }),
 ]);
 
 export const FromWorkerSchema = v.variant('type', [
@@ -35,6 +36,7 @@ export const FromWorkerSchema = v.variant('type', [
   /** Sums over this worker's share: loss x examples, correct predictions. */
   v.object({ type: v.literal('stepped'), lossSum: finite, correct: count }),
   v.object({ type: v.literal('weights'), weights: v.instance(Float32Array) }),
+  v.object({ type: v.literal('tensorCount'), tensors: count }),
   v.object({ type: v.literal('failed'), message: v.string() }),
 ]);
 

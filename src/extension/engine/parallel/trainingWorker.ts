@@ -110,6 +110,8 @@ async function handle(raw: unknown): Promise<void> {
       const weights = flatWeights(model!);
       return send({ type: 'weights', weights }, [weights.buffer as ArrayBuffer]);
     }
+    case 'sendTensorCount':
+      return send({ type: 'tensorCount', tensors: tf.memory().numTensors });
   }
 }
 
