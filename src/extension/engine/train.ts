@@ -94,22 +94,17 @@ export async function train(
   const batches = Math.ceil(fit.count / options.batchSize);
   const parallelism = callbacks.parallelism ?? defaultParallelism();
   const started = performance.now();
-  let parallel: DataParallelTrainer | undefined;
-  try {
-    if (canTrainInParallel(parallelism, tf.getBackend())) {
-      parallel = await DataParallelTrainer.start(model, options.learningRate, options.batchSize, parallelism);
-    }
-  } catch (err) {
-    disposeModel(model);
-    throw err;
-  }
-  const buffer = parallel?.batch ?? new BatchBuffer(options.batchSize);
   const validationTensors = validation ? examplesToTensors(validation) : undefined;
   const history: EpochResult[] = [];
+  let parallel: DataParallelTrainer | undefined;
   let best: { valLoss: number; epoch: number; weights: tf.Tensor[] } | undefined;
   let stoppedEarly = false;
 
   try {
+    if (canTrainInParallel(parallelism, tf.getBackend())) {
+      parallel = await DataParallelTrainer.start(model, options.learningRate, options.batchSize, parallelism);
+    }
+    const buffer = parallel?.batch ?? new BatchBuffer(options.batchSize);
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       shuffle(order, random);
       const epochStart = performance.now();

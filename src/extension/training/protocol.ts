@@ -1,5 +1,6 @@
 // Messages between the extension host and the training process, validated on receipt by both sides.
 import * as v from 'valibot';
+import { validMessage } from '../engine/validMessage';
 
 const finite = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -66,11 +67,9 @@ export type TrainerEvent = v.InferOutput<typeof TrainerEventSchema>;
 export type EpochEvent = v.InferOutput<typeof EpochSchema>;
 
 export function parseTrainerRequest(message: unknown): TrainerRequest | undefined {
-  const result = v.safeParse(TrainerRequestSchema, message);
-  return result.success ? result.output : undefined;
+  return validMessage(TrainerRequestSchema, message);
 }
 
 export function parseTrainerEvent(message: unknown): TrainerEvent | undefined {
-  const result = v.safeParse(TrainerEventSchema, message);
-  return result.success ? result.output : undefined;
+  return validMessage(TrainerEventSchema, message);
 }

@@ -13,17 +13,21 @@ export function flatWeights(model: LayersModel): Float32Array<ArrayBuffer> {
   return flat;
 }
 
-export function setFlatWeights(model: LayersModel, flat: Float32Array): void {
-  const shapes = model.getWeights().map((w) => w.shape);
+/** Tensors of the given shapes, cut in order from `flat` (which must hold exactly their values). */
+export function tensorsFromFlat(flat: Float32Array, shapes: number[][]): tf.Tensor[] {
   const expected = shapes.reduce((sum, shape) => sum + tf.util.sizeFromShape(shape), 0);
   if (flat.length !== expected) throw new Error(`expected ${expected} weight values, got ${flat.length}`);
   let offset = 0;
-  const tensors = shapes.map((shape) => {
+  return shapes.map((shape) => {
     const size = tf.util.sizeFromShape(shape);
     const tensor = tf.tensor(flat.subarray(offset, offset + size), shape, 'float32');
     offset += size;
     return tensor;
   });
+}
+
+export function setFlatWeights(model: LayersModel, flat: Float32Array): void {
+  const tensors = tensorsFromFlat(flat, model.getWeights().map((w) => w.shape));
   model.setWeights(tensors);
   tf.dispose(tensors);
 }

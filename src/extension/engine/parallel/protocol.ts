@@ -1,5 +1,6 @@
 // Messages between the training loop and its worker threads (data-parallel training), validated on receipt.
 import * as v from 'valibot';
+import { validMessage } from '../validMessage';
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const finite = v.pipe(v.number(), v.finite());
@@ -44,13 +45,11 @@ export type ToWorker = v.InferOutput<typeof ToWorkerSchema>;
 export type FromWorker = v.InferOutput<typeof FromWorkerSchema>;
 
 export function parseToWorker(message: unknown): ToWorker | undefined {
-  const result = v.safeParse(ToWorkerSchema, message);
-  return result.success ? result.output : undefined;
+  return validMessage(ToWorkerSchema, message);
 }
 
 export function parseFromWorker(message: unknown): FromWorker | undefined {
-  const result = v.safeParse(FromWorkerSchema, message);
-  return result.success ? result.output : undefined;
+  return validMessage(FromWorkerSchema, message);
 }
 
 /** The examples [start, end) of a batch of `size` that worker `rank` of `workers` trains on. */

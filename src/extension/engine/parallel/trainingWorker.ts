@@ -8,7 +8,7 @@ import { initBackend } from '../backend';
 import { fuseConvolutions } from '../fusedConvolution';
 import { IMAGE_SIDE, IMAGE_SIZE } from '../idx';
 import { compileModel, DIGIT_CLASSES } from '../model';
-import { flatWeights, setFlatWeights } from './flatWeights';
+import { flatWeights, setFlatWeights, tensorsFromFlat } from './flatWeights';
 import { parseToWorker, shareOf, type FromWorker, type WorkerSetup } from './protocol';
 
 const setup = workerData as WorkerSetup;
@@ -19,7 +19,15 @@ const ARRIVED = 0;
 const GENERATION = 1;
 const ABANDONED = 2;
 
-let model: tfl.LayersModel | undefined;
+/** The model replica, its trainable variables, their value count, and the buffer their summed gradients go to. */
+interface Replica {
+  model: tfl.LayersModel;
+  variables: tf.Variable[];
+  parameters: number;
+  summed: Float32Array;
+}
+
+let replica: Replica | undefined;
 let steps = 0;
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []) {
@@ -41,10 +49,18 @@ function meetOtherWorkers(): void {
   }
 }
 
-function step(size: number): FromWorker {
-  const replica = model!;
-  const variables = replica.trainableWeights.map((w) => w.read() as tf.Variable);
+async function startReplica(topology: string, weights: Float32Array, learningRate: number): Promise<Replica> {
+  await initBackend('wasm', { threads: 1 });
+  const model = await tfl.models.modelFromJSON({ modelTopology: JSON.parse(topology) });
+  setFlatWeights(model, weights);
+  compileModel(model, learningRate);
+  fuseConvolutions(model);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const parameters = variables.reduce((sum, v) => sum + v.size, 0);
+  return { model, variables, parameters, summed: new Float32Array(parameters) };
+}
+
+function step({ model, variables, parameters, summed }: Replica, size: number): FromWorker {
   const slots = new Float32Array(setup.gradients, (steps++ & 1) * setup.workers * parameters * 4, setup.workers * parameters);
   const own = slots.subarray(setup.rank * parameters, (setup.rank + 1) * parameters);
   const [start, end] = shareOf(size, setup.rank, setup.workers);
@@ -58,7 +74,7 @@ function step(size: number): FromWorker {
     const y = tf.tensor2d(targets.subarray(start * DIGIT_CLASSES, end * DIGIT_CLASSES), [count, DIGIT_CLASSES]);
     let hits: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const predictions = replica.apply(x, { training: true }) as tf.Tensor;
+      const predictions = model.apply(x, { training: true }) as tf.Tensor;
       hits = tf.keep(tf.sum(tfl.metrics.categoricalAccuracy(y, predictions))) as tf.Scalar;
       return tf.mean(tfl.metrics.categoricalCrossentropy(y, predictions)) as tf.Scalar;
     }, variables);
@@ -76,38 +92,33 @@ function step(size: number): FromWorker {
   }
 
   meetOtherWorkers();
-  const total = new Float32Array(parameters);
+  summed.fill(0);
   for (let rank = 0; rank < setup.workers; rank++) {
     const slot = slots.subarray(rank * parameters, (rank + 1) * parameters);
-    for (let i = 0; i < parameters; i++) total[i] += slot[i];
+    for (let i = 0; i < parameters; i++) summed[i] += slot[i];
   }
-  let offset = 0;
-  const named = variables.map((v) => {
-    const tensor = tf.tensor(total.subarray(offset, offset + v.size), v.shape, 'float32');
-    offset += v.size;
-    return { name: v.name, tensor };
-  });
-  replica.optimizer.applyGradients(named);
-  tf.dispose(named.map((n) => n.tensor));
+  const gradients = tensorsFromFlat(summed, variables.map((v) => v.shape));
+  model.optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i] })));
+  tf.dispose(gradients);
   return { type: 'stepped', lossSum, correct };
+}
+
+function started(): Replica {
+  if (!replica) throw new Error('the training worker got a request before init');
+  return replica;
 }
 
 async function handle(raw: unknown): Promise<void> {
   const message = parseToWorker(raw);
   if (!message) throw new Error('malformed message from the training loop');
   switch (message.type) {
-    case 'init': {
-      await initBackend('wasm', { threads: 1 });
-      model = await tfl.models.modelFromJSON({ modelTopology: JSON.parse(message.topology) });
-      setFlatWeights(model, message.weights);
-      compileModel(model, message.learningRate);
-      fuseConvolutions(model);
+    case 'init':
+      replica = await startReplica(message.topology, message.weights, message.learningRate);
       return send({ type: 'ready' });
-    }
     case 'step':
-      return send(step(message.size));
+      return send(step(started(), message.size));
     case 'sendWeights': {
-      const weights = flatWeights(model!);
+      const weights = flatWeights(started().model);
       return send({ type: 'weights', weights }, [weights.buffer as ArrayBuffer]);
     }
     case 'sendTensorCount':
