@@ -87,7 +87,7 @@ describe('data-parallel training (worker threads, wasm backend, real MNIST)', ()
     writeFileSync(broken, "throw new Error('cannot load the engine');\n");
     try {
       await assert.rejects(
-        train(mnist.train, subset, { parallelism: { workers: 2, workerFile: broken } }),
+        train(mnist.train, subset, { parallelism: { workers: 4, workerFile: broken } }),
         /training worker \d crashed: cannot load the engine/,
       );
     } finally {

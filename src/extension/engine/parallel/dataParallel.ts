@@ -65,8 +65,9 @@ class TrainingWorker {
     });
   }
 
+  /** Stops the thread. Its listeners stay: an 'error' still on its way must not go unhandled (that ends the process). */
   terminate(): Promise<number> {
-    this.worker.removeAllListeners();
+    this.failure ??= new Error('the training worker was stopped');
     return this.worker.terminate();
   }
 }
