@@ -1,6 +1,7 @@
 // A training worker thread: one replica of the model on the single-threaded wasm backend. Each step it takes the
 // gradient of its share of the shared batch, waits for the other workers at a barrier, adds up all their
-// gradients and applies Adam: the same update in every worker, so the replicas stay identical.
+// gradients and applies Adam (in one pass over the flat weights): the same update in every worker, so the
+// replicas stay identical.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,6 +9,7 @@ import { initBackend } from '../backend';
 import { fuseConvolutions } from '../fusedConvolution';
 import { IMAGE_SIDE, IMAGE_SIZE } from '../idx';
 import { compileModel, DIGIT_CLASSES } from '../model';
+import { FlatAdam, type AdamConfig } from './flatAdam';
 import { flatWeights, setFlatWeights, tensorsFromFlat } from './flatWeights';
 import { parseToWorker, shareOf, type FromWorker, type WorkerSetup } from './protocol';
 
@@ -19,12 +21,12 @@ const ARRIVED = 0;
 const GENERATION = 1;
 const ABANDONED = 2;
 
-/** The model replica, its trainable variables, their value count, and the buffer their summed gradients go to. */
+/** The model replica, its trainable variables, their values (flat, in order) and the optimizer that updates them. */
 interface Replica {
   model: tfl.LayersModel;
   variables: tf.Variable[];
-  parameters: number;
-  summed: Float32Array;
+  values: Float32Array;
+  adam: FlatAdam;
 }
 
 let replica: Replica | undefined;
@@ -56,11 +58,14 @@ async function startReplica(topology: string, weights: Float32Array, learningRat
   compileModel(model, learningRate);
   fuseConvolutions(model);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const parameters = variables.reduce((sum, v) => sum + v.size, 0);
-  return { model, variables, parameters, summed: new Float32Array(parameters) };
+  if (variables.length !== model.weights.length) throw new Error('data-parallel training needs a model whose weights are all trainable');
+  // The same learning rate, betas and epsilon as the compiled tfjs Adam.
+  const adam = new FlatAdam(model.optimizer.getConfig() as unknown as AdamConfig, weights.length);
+  return { model, variables, values: Float32Array.from(weights), adam };
 }
 
-function step({ model, variables, parameters, summed }: Replica, size: number): FromWorker {
+function step({ model, variables, values, adam }: Replica, size: number): FromWorker {
+  const parameters = values.length;
   const slots = new Float32Array(setup.gradients, (steps++ & 1) * setup.workers * parameters * 4, setup.workers * parameters);
   const own = slots.subarray(setup.rank * parameters, (setup.rank + 1) * parameters);
   const [start, end] = shareOf(size, setup.rank, setup.workers);
@@ -92,14 +97,12 @@ function step({ model, variables, parameters, summed }: Replica, size: number): 
   }
 
   meetOtherWorkers();
-  summed.fill(0);
-  for (let rank = 0; rank < setup.workers; rank++) {
-    const slot = slots.subarray(rank * parameters, (rank + 1) * parameters);
-    for (let i = 0; i < parameters; i++) summed[i] += slot[i];
-  }
-  const gradients = tensorsFromFlat(summed, variables.map((v) => v.shape));
-  model.optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i] })));
-  tf.dispose(gradients);
+  const parts = Array.from({ length: setup.workers }, (_, rank) => slots.subarray(rank * parameters, (rank + 1) * parameters));
+  adam.update(values, parts);
+  // New tensors, not writes in place: the backend caches packed convolution filters by tensor.
+  const updated = tensorsFromFlat(values, variables.map((v) => v.shape));
+  variables.forEach((v, i) => v.assign(updated[i]));
+  tf.dispose(updated);
   return { type: 'stepped', lossSum, correct };
 }
 
