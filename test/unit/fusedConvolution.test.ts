@@ -13,6 +13,8 @@ function convModel(seed: number): tfl.Sequential {
     layers: [
       tfl.layers.conv2d({ inputShape: [9, 9, 2], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: init(1), biasInitializer: bias(1) }),
       tfl.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'linear', kernelInitializer: init(2), biasInitializer: bias(2) }),
+      // 3 channels: not whole SIMD vectors, so wasm's relu + bias gradient takes its JavaScript path here.
+      tfl.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'relu', kernelInitializer: init(4), biasInitializer: bias(4) }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 2, kernelInitializer: init(3) }),
     ],
@@ -50,7 +52,7 @@ describe('fused convolution + bias + relu in training', () => {
       const expected = outputAndGradients(plain, 11);
       const actual = outputAndGradients(fused, 11);
       assert.ok(maxAbsDiff(actual.output, expected.output) <= 1e-5, 'outputs differ');
-      assert.equal(actual.gradients.length, 6);
+      assert.equal(actual.gradients.length, 8);
       actual.gradients.forEach((g, i) => {
         assert.ok(g.length > 0, `weight ${i} got no gradient`);
         assert.ok(maxAbsDiff(g, expected.gradients[i]) <= 1e-4, `gradient of weight ${i} differs`);
@@ -67,8 +69,11 @@ describe('fused convolution + bias + relu in training', () => {
     const before = tf.memory().numTensors;
     const profile = await tf.profile(() => { outputAndGradients(model, 5); });
     const kernels = profile.kernels.map((k) => k.name);
-    assert.equal(kernels.filter((name) => name === 'FusedConv2D').length, 4); // predict + training forward, 2 layers each
+    assert.equal(kernels.filter((name) => name === 'FusedConv2D').length, 6); // predict + training forward, 3 layers each
     assert.ok(!kernels.includes('Conv2D') && !kernels.includes('Relu'), `unfused kernels ran: ${kernels.join(', ')}`);
+    // The relu layers' masks and bias gradients: one kernel each instead of Step, Multiply and Sum.
+    assert.equal(kernels.filter((name) => name === 'ReluBiasGrad').length, 2);
+    assert.ok(!kernels.includes('Step'), `the relu gradient ran as separate kernels: ${kernels.join(', ')}`);
     assert.equal(tf.memory().numTensors, before);
     model.dispose();
   });

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../../src/extension/engine/backend';
+import { simdKernels } from '../../src/extension/engine/wasmSimdKernels';
 
 type Case = { x: [number, number, number, number]; size: number; stride: number; pad: 'valid' | 'same'; ties?: boolean };
 
@@ -24,13 +26,20 @@ describe('wasm MaxPoolGrad kernel', () => {
 
   const cases: Case[] = [
     { x: [2, 26, 26, 8], size: 2, stride: 2, pad: 'valid' },
+    { x: [3, 11, 11, 8], size: 2, stride: 2, pad: 'valid' },
     { x: [3, 11, 11, 5], size: 2, stride: 2, pad: 'valid' },
     { x: [2, 11, 9, 3], size: 2, stride: 2, pad: 'same' },
     { x: [2, 7, 7, 4], size: 3, stride: 1, pad: 'same' },
     { x: [1, 9, 9, 2], size: 3, stride: 2, pad: 'valid' },
     { x: [2, 12, 12, 6], size: 2, stride: 2, pad: 'valid', ties: true },
+    { x: [2, 13, 12, 4], size: 2, stride: 2, pad: 'valid', ties: true },
     { x: [2, 8, 8, 3], size: 3, stride: 1, pad: 'valid', ties: true },
   ];
+  it('has the SIMD kernel that 2x2 pools with whole vectors of channels use (built into dist/ by npm run build)', async () => {
+    await tf.setBackend('wasm');
+    assert.ok(simdKernels(tf.backend() as BackendWasm), 'dist/mnist-simd-kernels.wasm did not load');
+  });
+
   cases.forEach((c, i) => {
     it(`matches cpu for x ${c.x.join('x')}, ${c.size}x${c.size} pool, stride ${c.stride}, '${c.pad}'${c.ties ? ', equal maxima' : ''}`, async () => {
       const reference = await poolGradient('cpu', c, 300 + 10 * i);

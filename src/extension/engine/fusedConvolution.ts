@@ -9,6 +9,20 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 const FUSED_CONV = 'FusedConv2D';
 const FUSABLE_ACTIVATIONS = new Set(['relu', 'linear']);
 
+/**
+ * An optional kernel, inputs { dy, y } (NHWC, y the relu's output): outputs dy masked by y > 0, and that summed over
+ * N, H and W (the bias gradient). The wasm backend registers it (wasmSimdKernels.ts); elsewhere tf ops do the same.
+ */
+export const RELU_BIAS_GRAD = 'ReluBiasGrad';
+
+function reluAndBiasGradients(dy: tf.Tensor4D, y: tf.Tensor4D): [tf.Tensor4D, tf.Tensor1D] {
+  if (tf.getKernel(RELU_BIAS_GRAD, tf.getBackend())) {
+    return tf.engine().runKernel(RELU_BIAS_GRAD, { dy, y }, {}) as unknown as [tf.Tensor4D, tf.Tensor1D];
+  }
+  const dyPre = tf.mul(dy, tf.step(y)) as tf.Tensor4D;
+  return [dyPre, tf.sum(dyPre, [0, 1, 2])];
+}
+
 const fusedConvGradient: GradConfig = {
   kernelName: FUSED_CONV,
   inputsToSave: ['x', 'filter'],
@@ -16,12 +30,14 @@ const fusedConvGradient: GradConfig = {
   gradFunc: (dy, saved, attrs) => {
     const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const { strides, pad, dataFormat, dimRoundingMode, activation } = attrs as unknown as FusedConv2DAttrs;
-    const dyPre = activation === 'relu' ? tf.mul(dy as tf.Tensor, tf.step(y)) : (dy as tf.Tensor);
+    const [dyPre, biasGrad] = activation === 'relu'
+      ? reluAndBiasGradients(dy as tf.Tensor4D, y)
+      : [dy as tf.Tensor4D, tf.sum(dy as tf.Tensor4D, [0, 1, 2])];
     const common = { strides, pad, dataFormat, dimRoundingMode } as unknown as NamedAttrMap;
     return {
       x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dyPre, filter }, { ...common, inputShape: x.shape }) as tf.Tensor,
       filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dyPre }, { ...common, filterShape: filter.shape }) as tf.Tensor,
-      bias: () => tf.sum(dyPre, [0, 1, 2]),
+      bias: () => biasGrad,
     };
   },
 };
