@@ -45,6 +45,10 @@ describe('wasm convolution gradient kernels', () => {
     { x: [3, 13, 11, 5], k: 3, out: 64, stride: 1, pad: 'valid' },
     { x: [2, 9, 9, 3], k: 3, out: 32, stride: 2, pad: 'valid' },
     { x: [2, 6, 6, 2], k: 2, out: 32, stride: 1, pad: 'same' },
+    // Input channels in 32s: stride 1 unpadded takes the SIMD dx kernel.
+    { x: [2, 7, 6, 32], k: 3, out: 5, stride: 1, pad: 'valid' },
+    { x: [3, 5, 5, 64], k: 3, out: 32, stride: 1, pad: 'valid' },
+    { x: [2, 6, 6, 32], k: 3, out: 4, stride: 1, pad: 'same' },
   ];
   cases.forEach((c, i) => {
     it(`matches cpu for x ${c.x.join('x')}, ${c.k}x${c.k} filter, stride ${c.stride}, '${c.pad}'`, async () => {

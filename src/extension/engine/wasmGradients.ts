@@ -125,10 +125,25 @@ export function conv2dBackpropInputByPatches(
  */
 const MAX_PATCH_OUTPUT_PIXELS = 16;
 
-/** dx by whichever of the two methods is faster for this shape. */
+/**
+ * dx by our SIMD kernel for stride-1 unpadded convolutions with input channels in 32s (conv2 and conv3 of the seed
+ * CNN), else by whichever of the two methods below is faster for the shape.
+ */
 export function conv2dBackpropInput(
   args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: KernelBackend; attrs: Conv2DBackpropInputAttrs },
 ): TensorInfo {
+  const simd = simdKernels(args.backend as BackendWasm);
+  if (simd && args.attrs.inputShape[3] % 32 === 0) {
+    const info = convGeometry(args.attrs.inputShape as Shape4, args.inputs.filter.shape as Shape4, args.attrs);
+    const { top, bottom, left, right } = info.padInfo;
+    if (info.strideHeight === 1 && info.strideWidth === 1 && top + bottom + left + right === 0) {
+      const k = new KernelRunner(args.backend);
+      const filterT = k.transpose(args.inputs.filter, [0, 1, 3, 2]); // [kh, kw, F, C]
+      const dx = (args.backend as BackendWasm).makeOutput(args.attrs.inputShape, 'float32');
+      simd.inputGradValid(args.inputs.dy, filterT, dx);
+      return k.finish(dx);
+    }
+  }
   const [, ho, wo] = args.inputs.dy.shape;
   return ho * wo <= MAX_PATCH_OUTPUT_PIXELS ? conv2dBackpropInputByPatches(args) : conv2dBackpropInputByConvolution(args);
 }

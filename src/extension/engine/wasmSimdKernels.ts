@@ -14,6 +14,9 @@ interface KernelExports {
   filterGradValid(
     x: number, dy: number, dw: number, batch: number, inH: number, inW: number, channels: number,
     outH: number, outW: number, kh: number, kw: number, filters: number): void;
+  inputGradValid(
+    dy: number, filterT: number, dx: number, batch: number, inH: number, inW: number, channels: number,
+    outH: number, outW: number, kh: number, kw: number, filters: number): void;
 }
 
 /** The kernels, called with tensors of the backend they were loaded for. */
@@ -24,6 +27,8 @@ export interface SimdKernels {
   reluBiasGrad(dy: TensorInfo, y: TensorInfo, dyPre: TensorInfo, biasGrad: TensorInfo): void;
   /** dW [kh, kw, C, F] of a stride-1 unpadded convolution of NHWC `x` giving `dy`; F must be a multiple of 32. */
   filterGradValid(x: TensorInfo, dy: TensorInfo, dw: TensorInfo): void;
+  /** dx (NHWC) of a stride-1 unpadded convolution, from dy and the filter transposed to [kh, kw, F, C]; C a multiple of 32. */
+  inputGradValid(dy: TensorInfo, filterT: TensorInfo, dx: TensorInfo): void;
 }
 
 /** The folder holding the kernels: next to the bundle, or the repository's dist/ when running from source. */
@@ -72,6 +77,12 @@ function loadKernels(backend: BackendWasm): SimdKernels | null {
       const [, outH, outW, filters] = dy.shape;
       const [kh, kw] = dw.shape;
       exports.filterGradValid(at(x), at(dy), at(dw), batch, inH, inW, channels, outH, outW, kh, kw, filters);
+    },
+    inputGradValid(dy, filterT, dx) {
+      const [batch, inH, inW, channels] = dx.shape;
+      const [, outH, outW, filters] = dy.shape;
+      const [kh, kw] = filterT.shape;
+      exports.inputGradValid(at(dy), at(filterT), at(dx), batch, inH, inW, channels, outH, outW, kh, kw, filters);
     },
   };
 }
