@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -13,8 +14,12 @@ interface Manifest {
 }
 
 async function mnist(...args: string[]): Promise<{ code: number; json: any; stdout: string; stderr: string }> {
+  return mnistWithEnv({}, ...args);
+}
+
+async function mnistWithEnv(env: Record<string, string>, ...args: string[]): Promise<{ code: number; json: any; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { maxBuffer: 1 << 24, env: { ...process.env, ...env } });
     return { code: 0, json: JSON.parse(stdout.trim().split('\n').at(-1)!), stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -70,6 +75,20 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
     assert.equal(json.backend, 'wasm');
     assert.ok(json.accuracy > 0.98 && json.accuracy <= 1, `accuracy ${json.accuracy}`);
     assert.ok(json.loss > 0 && json.loss < 0.1);
+  });
+
+  it('trains in one thread on the threaded wasm build (its SIMD kernels on shared memory) and learns', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'mnist-cli-'));
+    try {
+      const { code, json, stderr } = await mnistWithEnv(
+        { MNIST_TRAINING_WORKERS: '1' }, 'train', '--epochs', '1', '--limit', '2000', '--seed', '1', '--out', out, '--json');
+      assert.equal(code, 0, stderr);
+      assert.equal(json.workers, 1);
+      assert.equal(json.backend, 'wasm');
+      assert.ok(json.accuracy > 0.6, `test accuracy after 2,000 images: ${json.accuracy}`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('rejects unknown commands and bad options with usage help', async () => {

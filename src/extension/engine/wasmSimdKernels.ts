@@ -31,9 +31,9 @@ export interface SimdKernels {
   inputGradValid(dy: TensorInfo, filterT: TensorInfo, dx: TensorInfo): void;
 }
 
-/** The folder holding the kernels: next to the bundle, or the repository's dist/ when running from source. */
-function kernelsDir(): string | undefined {
-  return [__dirname, join(__dirname, '..', '..', '..', 'dist')].find((dir) => existsSync(join(dir, KERNELS_FILE)));
+/** The kernels file: next to the bundle, or in the repository's dist/ when running from source. */
+function findKernelsFile(name: string): string | undefined {
+  return [__dirname, join(__dirname, '..', '..', '..', 'dist')].map((dir) => join(dir, name)).find(existsSync);
 }
 
 interface EmscriptenModule {
@@ -54,12 +54,11 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
 }
 
 function loadKernels(backend: BackendWasm): SimdKernels | null {
-  const dir = kernelsDir();
   const module = backend.wasm as unknown as EmscriptenModule;
   const memory = module.wasmMemory ?? module.asm?.memory;
-  if (!dir || !memory) return null;
-  const file = memory.buffer instanceof SharedArrayBuffer ? SHARED_KERNELS_FILE : KERNELS_FILE;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(join(dir, file))), { env: { memory } });
+  const file = memory && findKernelsFile(memory.buffer instanceof SharedArrayBuffer ? SHARED_KERNELS_FILE : KERNELS_FILE);
+  if (!memory || !file) return null;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
   const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
   return {
