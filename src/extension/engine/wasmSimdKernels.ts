@@ -33,7 +33,7 @@ export interface SimdKernels {
 
 /** The kernels file: next to the bundle, or in the repository's dist/ when running from source. */
 function findKernelsFile(name: string): string | undefined {
-  return [__dirname, join(__dirname, '..', '..', '..', 'dist')].map((dir) => join(dir, name)).find(existsSync);
+  return [__dirname, join(__dirname, '..', '..', '..', 'dist')].map((dir) => join(dir, name)).find((file) => existsSync(file));
 }
 
 interface EmscriptenModule {
@@ -43,7 +43,7 @@ interface EmscriptenModule {
 
 const loaded = new WeakMap<BackendWasm, SimdKernels | null>();
 
-/** The kernels for `backend`, or undefined when their file is missing (then callers use their JavaScript paths). */
+/** The kernels for `backend`, or undefined when their file is missing (callers then take their other paths). */
 export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
   let kernels = loaded.get(backend);
   if (kernels === undefined) {
