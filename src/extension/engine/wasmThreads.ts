@@ -9,17 +9,22 @@ import { join } from 'node:path';
 export const THREADED_WORKER_FILE = 'tfjs-backend-wasm-threaded-simd.worker.js';
 const THREADED_FACTORY_FILE = 'tfjs-backend-wasm-threaded-simd.js';
 
-/** Threads when MNIST_WASM_THREADS is not set: one per core, at most this many. */
+/** Threads when their environment variable is not set: one per core, at most this many. */
 const DEFAULT_MAX_THREADS = 4;
+
+/** A thread count: the environment variable `variable` when it is a whole number above 0, else one per core (at most 4). */
+export function threadCount(variable: string): number {
+  const requested = Number(process.env[variable] ?? 0);
+  if (Number.isInteger(requested) && requested > 0) return requested;
+  return Math.min(os.availableParallelism(), DEFAULT_MAX_THREADS);
+}
 
 /**
  * Threads XNNPACK may use: MNIST_WASM_THREADS (1 = the single-threaded build), else one per core.
  * Measured on 2 quiet cores: training +20-30 %, batched inference +65 % (README, Performance).
  */
 export function wantedThreads(): number {
-  const requested = Number(process.env.MNIST_WASM_THREADS ?? 0);
-  if (Number.isInteger(requested) && requested > 0) return requested;
-  return Math.min(os.availableParallelism(), DEFAULT_MAX_THREADS);
+  return threadCount('MNIST_WASM_THREADS');
 }
 
 export function canUseThreads(wasmDir: string, threads: number): boolean {
