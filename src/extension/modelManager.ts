@@ -1,9 +1,9 @@
 // Which model is active: mnist.modelPath if set, else the last trained one (if chosen), else the bundled one.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { DigitClassifier, ModelSource } from './classifier';
-import { readModelMetadata, type ModelMetadata } from './engine/metadata';
-import { bundledModelDir } from './engine/paths';
+import type { DigitClassifier, ModelSource } from '../engine/classifier';
+import { readModelMetadata, type ModelMetadata } from '../engine/model/metadata';
+import { bundledModelDir } from '../engine/paths';
 import { modelPathFromSettings } from './settings';
 
 const ACTIVE_MODEL_KEY = 'mnist.activeModel';
@@ -63,5 +63,9 @@ export class ModelManager implements vscode.Disposable {
 }
 
 export function describeSource(source: ModelSource): string {
-  return { bundled: 'bundled model', trained: 'your trained model', custom: `model from mnist.modelPath (${source.dir})` }[source.kind];
+  return {
+    bundled: 'bundled model',
+    trained: 'your trained model',
+    custom: `model from mnist.modelPath (${source.dir})`,
+  }[source.kind];
 }

@@ -1,6 +1,6 @@
 // Settings (mnist.*) → engine options. Reads through a getter so that it is testable without VS Code.
-import type { BackendPreference } from './engine/backend';
-import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './engine/trainOptions';
+import type { BackendPreference } from '../engine/backend';
+import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from '../engine/training/trainOptions';
 
 export type SettingReader = <T>(key: string) => T | undefined;
 

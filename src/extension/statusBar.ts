@@ -15,10 +15,14 @@ export function createModelStatusItem(models: ModelManager): vscode.Disposable {
     if (metadata) {
       tooltip.appendMarkdown(
         [
-          metadata.testAccuracy === undefined ? undefined : `Test accuracy: ${(metadata.testAccuracy * 100).toFixed(2)}%`,
+          metadata.testAccuracy === undefined
+            ? undefined
+            : `Test accuracy: ${(metadata.testAccuracy * 100).toFixed(2)}%`,
           `Trained: ${metadata.date.slice(0, 16).replace('T', ' ')} UTC · ${metadata.epochsRun} epochs · ${metadata.trainingImages} images`,
           `Backend: ${metadata.backend} · ${Math.round(metadata.trainingSeconds)} s · TensorFlow.js ${metadata.tfjsVersion}`,
-        ].filter(Boolean).join('\n\n'),
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
       );
     } else {
       tooltip.appendMarkdown(`No readable model in ${source.dir}`);

@@ -101,9 +101,10 @@ function spawnGroup(args: string[], env: NodeJS.ProcessEnv): { child: ChildProce
 /** SIGTERM the group, SIGKILL it after a grace period, and wait until every member is gone. */
 async function stopGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
   const pid = child.pid!;
-  const exited = child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
   killGroup(pid, 'SIGTERM');
   await Promise.race([exited, sleep(graceMs)]);
   killGroup(pid, 'SIGKILL');
@@ -142,10 +143,19 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const url = `http://127.0.0.1:${port}`;
   const { child, output } = spawnGroup(
     [
-      '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-      '--config', path.join(userDataDir, 'code-server.yaml'),
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--config',
+      path.join(userDataDir, 'code-server.yaml'),
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
       workspace,
     ],
     childEnv(options.env),
@@ -157,8 +167,12 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before answering:\n${output()}`);
       }
-      if (Date.now() > deadline) throw new Error(`code-server did not answer on ${url} within ${timeoutMs} ms:\n${output()}`);
-      const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      if (Date.now() > deadline)
+        throw new Error(`code-server did not answer on ${url} within ${timeoutMs} ms:\n${output()}`);
+      const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await sleep(250);
     }
@@ -178,12 +192,25 @@ export async function installExtension(
   if (!existsSync(vsixPath)) throw new Error(`no such .vsix: ${vsixPath}`);
   mkdirSync(extensionsDir, { recursive: true });
   const { child, output } = spawnGroup(
-    ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--config', path.join(userDataDir, 'code-server.yaml'), '--force', '--install-extension', path.resolve(vsixPath)],
+    [
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--config',
+      path.join(userDataDir, 'code-server.yaml'),
+      '--force',
+      '--install-extension',
+      path.resolve(vsixPath),
+    ],
     childEnv(),
   );
   const code = await new Promise<number | null>((resolve) => {
     const timer = setTimeout(() => void stopGroup(child, 0), timeoutMs);
-    child.once('exit', (exitCode) => { clearTimeout(timer); resolve(exitCode); });
+    child.once('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
   });
   await stopGroup(child, 0); // reaps any leftovers of the group
   if (code !== 0 || !/successfully installed/i.test(output())) {

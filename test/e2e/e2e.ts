@@ -20,7 +20,7 @@ import { e2eCacheDir, installExtension, startCodeServer, withTimeLimit, type Cod
 import { log, Runner } from './runner';
 import { classifySteps, WORKSPACE_PNGS } from './steps/classify';
 import type { SuiteContext } from './steps/common';
-import { defaultSuitePath, extensionHostSuites, tail } from './steps/extensionHost';
+import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
 import { panelSteps } from './steps/panels';
 import { sketchpadSteps } from './steps/sketchpad';
 import { QUICK_TRAINING, trainingSteps, writeWorkspaceSettings } from './steps/training';
@@ -53,11 +53,17 @@ async function uiSession(root: string, dirs: { extensionsDir: string }): Promise
   session = await launchBrowser({ viewport: { width: 1280, height: 800 } });
   runner.page = session.page;
   const ctx: SuiteContext = { page: session.page, runner, workspace, docsDir, facts: {} };
-  const opened = await runner.check('workbench: opens on the workspace with the fixture PNGs in the Explorer', async () => {
-    await openWorkbench(ctx.page, server.url, workspace);
-    await ctx.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'seven-grey8.png' }).waitFor({ timeout: 30_000 });
-    await ctx.page.evaluate(() => document.fonts.ready);
-  }, 90_000);
+  const opened = await runner.check(
+    'workbench: opens on the workspace with the fixture PNGs in the Explorer',
+    async () => {
+      await openWorkbench(ctx.page, server.url, workspace);
+      await ctx.page
+        .locator('.explorer-folders-view .monaco-list-row', { hasText: 'seven-grey8.png' })
+        .waitFor({ timeout: 30_000 });
+      await ctx.page.evaluate(() => document.fonts.ready);
+    },
+    90_000,
+  );
   if (!opened) return;
 
   if (wants('sketchpad')) await sketchpadSteps(ctx);
@@ -65,7 +71,8 @@ async function uiSession(root: string, dirs: { extensionsDir: string }): Promise
   if (wants('training')) await trainingSteps(ctx);
   if (wants('panels')) await panelSteps(ctx);
 
-  if (runner.failed > failedBefore) console.log(`--- code-server output (UI session, last lines) ---\n${tail(server.output(), 60)}`);
+  if (runner.failed > failedBefore)
+    console.log(`--- code-server output (UI session, last lines) ---\n${tail(server.output(), 60)}`);
   runner.page = undefined;
   await session.close();
   session = undefined;
@@ -80,10 +87,17 @@ async function main(): Promise<void> {
   rmSync(failuresDir, { recursive: true, force: true });
   try {
     await withTimeLimit(limitMs, `e2e suite (E2E_TIME_LIMIT_MIN=${limitMs / 60_000})`, async () => {
-      const installed = await runner.check('install: code-server --install-extension the .vsix', async () => {
-        const output = await installExtension(vsix, dirs);
-        return output.split('\n').find((line) => /successfully installed/i.test(line))?.trim();
-      }, 180_000);
+      const installed = await runner.check(
+        'install: code-server --install-extension the .vsix',
+        async () => {
+          const output = await installExtension(vsix, dirs);
+          return output
+            .split('\n')
+            .find((line) => /successfully installed/i.test(line))
+            ?.trim();
+        },
+        180_000,
+      );
       if (!installed) return;
       if (['sketchpad', 'classify', 'training', 'panels'].some(wants)) await uiSession(root, dirs);
       if (wants('extension-host')) {
@@ -92,6 +106,8 @@ async function main(): Promise<void> {
           ...dirs,
           userDataDir: path.join(root, 'user-data-exthost'),
           suite: path.resolve(process.env.E2E_EXTENSION_TESTS ?? defaultSuitePath(repo)),
+          runnerExtension: runnerExtensionPath(repo),
+          runnerVsix: path.join(root, 'mnist-digits-test-runner.vsix'),
           fixtures: path.join(root, 'fixtures'),
           report: path.join(root, 'extension-host-report.json'),
           timeoutMs: 8 * 60_000,
@@ -100,10 +116,17 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    runner.record({ name: 'e2e suite', ok: false, ms: 0, error: /time limit/.test(message) ? `${message} — stopping; the checks not reached did not run` : message });
+    runner.record({
+      name: 'e2e suite',
+      ok: false,
+      ms: 0,
+      error: /time limit/.test(message) ? `${message} — stopping; the checks not reached did not run` : message,
+    });
     await runner.photograph('time-limit');
   } finally {
-    if (runner.failed) for (const server of servers) console.log(`--- code-server output (last lines) ---\n${tail(server.output(), 60)}`);
+    if (runner.failed)
+      for (const server of servers)
+        console.log(`--- code-server output (last lines) ---\n${tail(server.output(), 60)}`);
     await session?.close().catch(() => {});
     for (const server of servers) await server.stop().catch(() => {});
     if (process.env.E2E_KEEP === '1') log(`kept ${root}`);

@@ -8,16 +8,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { installExtension, startCodeServer, withTimeLimit, type CodeServer } from './codeServer';
-import { launchBrowser, openWorkbench, runCommand, screenshot, setTheme, waitForNotification, type BrowserSession, type ThemeName } from './workbench';
+import {
+  launchBrowser,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  setTheme,
+  waitForNotification,
+  type BrowserSession,
+  type ThemeName,
+} from './workbench';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    workspace: { type: 'string' }, command: { type: 'string' }, expect: { type: 'string' },
-    theme: { type: 'string' }, shot: { type: 'string', default: 'e2e-probe.png' }, limit: { type: 'string', default: '180' },
+    workspace: { type: 'string' },
+    command: { type: 'string' },
+    expect: { type: 'string' },
+    theme: { type: 'string' },
+    shot: { type: 'string', default: 'e2e-probe.png' },
+    limit: { type: 'string', default: '180' },
   },
 });
-if (positionals.length !== 1) throw new Error('usage: npx tsx test/e2e/probe.ts EXT.vsix [--workspace DIR] [--command TITLE] [--expect REGEX]');
+if (positionals.length !== 1)
+  throw new Error('usage: npx tsx test/e2e/probe.ts EXT.vsix [--workspace DIR] [--command TITLE] [--expect REGEX]');
 
 const started = Date.now();
 const log = (message: string) => console.log(`[probe +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);

@@ -83,12 +83,19 @@ export class Runner {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 }
 
 /** Polls `probe` until `accept` holds for its value, or fails naming the last value seen. */
 export async function until<T>(
-  what: string, probe: () => Promise<T>, accept: (value: T) => boolean, { timeoutMs = 30_000, intervalMs = 200 } = {},
+  what: string,
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  { timeoutMs = 30_000, intervalMs = 200 } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -102,7 +109,9 @@ export async function until<T>(
       lastError = error;
     }
     if (Date.now() > deadline) {
-      const seen = lastError ? `error ${lastError instanceof Error ? lastError.message : lastError}` : JSON.stringify(last);
+      const seen = lastError
+        ? `error ${lastError instanceof Error ? lastError.message : lastError}`
+        : JSON.stringify(last);
       throw new Error(`${what}: not within ${timeoutMs / 1000} s (last seen: ${seen})`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

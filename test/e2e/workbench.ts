@@ -12,16 +12,21 @@ export interface BrowserSession {
 }
 
 /** Headless Debian chromium with a throwaway profile (playwright deletes it on close). */
-export async function launchBrowser(
-  { timeoutMs = 60_000, viewport = { width: 1400, height: 900 } } = {},
-): Promise<BrowserSession> {
+export async function launchBrowser({
+  timeoutMs = 60_000,
+  viewport = { width: 1400, height: 900 },
+} = {}): Promise<BrowserSession> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
     timeout: timeoutMs,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
     ],
   });
   try {
@@ -78,7 +83,12 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     const query = `>${title}`;
     await quickInputBox(page).fill(query, { timeout: left() });
     const row = quickInputRow(page, title);
-    if (await row.waitFor({ timeout: Math.min(2000, left()) }).then(() => true, () => false)) {
+    if (
+      await row.waitFor({ timeout: Math.min(2000, left()) }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await row.click({ timeout: left() });
       // Done when the palette has closed (after its fade-out, while it is inert), or asks the command's next question.
       for (;;) {
@@ -113,11 +123,17 @@ export async function notifications(page: Page): Promise<string[]> {
  */
 export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   const message = page.locator('.notification-list-item-message').filter({ hasText: pattern }).first();
-  const seen = (timeout: number) => message.waitFor({ timeout }).then(() => true, () => false);
+  const seen = (timeout: number) =>
+    message.waitFor({ timeout }).then(
+      () => true,
+      () => false,
+    );
   if (!(await seen(timeoutMs))) {
     await runCommand(page, 'Notifications: Show Notifications');
     if (!(await seen(2000))) {
-      throw new Error(`no notification matching ${pattern} within ${timeoutMs} ms; shown: ${JSON.stringify(await notifications(page))}`);
+      throw new Error(
+        `no notification matching ${pattern} within ${timeoutMs} ms; shown: ${JSON.stringify(await notifications(page))}`,
+      );
     }
   }
   return (await message.textContent())?.trim() ?? '';
@@ -129,29 +145,57 @@ export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs
  * inside the editor area is taken); a number is an index among all `iframe.webview` in DOM order
  * (webview views in the side bar, or hidden webviews, included).
  */
-export async function webviewFrame(page: Page, titleOrIndex: string | number = 0, timeoutMs = 30_000): Promise<FrameLocator> {
+export async function webviewFrame(
+  page: Page,
+  titleOrIndex: string | number = 0,
+  timeoutMs = 30_000,
+): Promise<FrameLocator> {
   const iframes = page.locator('iframe.webview');
-  if (typeof titleOrIndex === 'number') return iframes.nth(titleOrIndex).contentFrame().locator('iframe#active-frame').contentFrame();
-  const tab = page.locator('.part.editor .tab').filter({ has: page.locator('.label-name', { hasText: exactly(titleOrIndex) }) });
+  if (typeof titleOrIndex === 'number')
+    return iframes.nth(titleOrIndex).contentFrame().locator('iframe#active-frame').contentFrame();
+  const tab = page
+    .locator('.part.editor .tab')
+    .filter({ has: page.locator('.label-name', { hasText: exactly(titleOrIndex) }) });
   await tab.first().click({ timeout: timeoutMs });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // With split editors several webviews are visible: take the one over the tab's own editor group.
     const group = await tab.first().evaluate((element) => {
-      const box = (element.closest('.editor-group-container') ?? document.querySelector('.part.editor')!).getBoundingClientRect();
+      const box = (
+        element.closest('.editor-group-container') ?? document.querySelector('.part.editor')!
+      ).getBoundingClientRect();
       return { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
     });
     // Exactly one visible webview there (a tab switch shows the new one before the old one hides).
-    const names = await iframes.evaluateAll((elements, area) => elements.filter((element) => {
-      const box = element.getBoundingClientRect();
-      const x = box.x + box.width / 2, y = box.y + box.height / 2;
-      return box.width > 0 && getComputedStyle(element).visibility !== 'hidden'
-        && getComputedStyle(element.parentElement!).visibility !== 'hidden'
-        && x > area.left && x < area.right && y > area.top && y < area.bottom;
-    }).map((element) => element.getAttribute('name') ?? ''), group);
+    const names = await iframes.evaluateAll(
+      (elements, area) =>
+        elements
+          .filter((element) => {
+            const box = element.getBoundingClientRect();
+            const x = box.x + box.width / 2,
+              y = box.y + box.height / 2;
+            return (
+              box.width > 0 &&
+              getComputedStyle(element).visibility !== 'hidden' &&
+              getComputedStyle(element.parentElement!).visibility !== 'hidden' &&
+              x > area.left &&
+              x < area.right &&
+              y > area.top &&
+              y < area.bottom
+            );
+          })
+          .map((element) => element.getAttribute('name') ?? ''),
+      group,
+    );
     // By its name (the webview's id), not its index: iframes come and go as tabs are shown and hidden.
-    if (names.length === 1 && names[0]) return page.locator(`iframe.webview[name="${names[0]}"]`).contentFrame().locator('iframe#active-frame').contentFrame();
-    if (Date.now() > deadline) throw new Error(`no visible webview for the editor "${titleOrIndex}" within ${timeoutMs} ms`);
+    if (names.length === 1 && names[0])
+      return page
+        .locator(`iframe.webview[name="${names[0]}"]`)
+        .contentFrame()
+        .locator('iframe#active-frame')
+        .contentFrame();
+    if (Date.now() > deadline)
+      throw new Error(`no visible webview for the editor "${titleOrIndex}" within ${timeoutMs} ms`);
     await page.waitForTimeout(200);
   }
 }
@@ -169,25 +213,39 @@ export function explorerItem(page: Page, name: string): Locator {
  * editor), so the command receives all of them.
  */
 export async function explorerContextMenu(
-  page: Page, fileName: string, itemLabel: string, { multiSelect = [] as string[], timeoutMs = 30_000 } = {},
+  page: Page,
+  fileName: string,
+  itemLabel: string,
+  { multiSelect = [] as string[], timeoutMs = 30_000 } = {},
 ): Promise<void> {
   const wanted = new Set([fileName, ...multiSelect]);
   const rows = page.locator('.explorer-folders-view .monaco-list-row');
   await explorerItem(page, fileName).waitFor({ timeout: timeoutMs });
-  for (const name of await rows.evaluateAll((els) => els.filter((e) => e.getAttribute('aria-selected') === 'true').map((e) => e.getAttribute('aria-label') ?? ''))) {
+  for (const name of await rows.evaluateAll((els) =>
+    els.filter((e) => e.getAttribute('aria-selected') === 'true').map((e) => e.getAttribute('aria-label') ?? ''),
+  )) {
     if (!wanted.has(name)) await explorerItem(page, name).click({ modifiers: ['Control'], timeout: timeoutMs });
   }
   for (const name of wanted) {
     const row = explorerItem(page, name);
-    if ((await row.getAttribute('aria-selected', { timeout: timeoutMs })) !== 'true') await row.click({ modifiers: ['Control'], timeout: timeoutMs });
+    if ((await row.getAttribute('aria-selected', { timeout: timeoutMs })) !== 'true')
+      await row.click({ modifiers: ['Control'], timeout: timeoutMs });
   }
   await explorerItem(page, fileName).click({ button: 'right', timeout: timeoutMs });
   const menu = page.locator('.context-view .monaco-menu');
-  const item = menu.locator('.action-label').filter({ hasText: exactly(itemLabel) }).first();
+  const item = menu
+    .locator('.action-label')
+    .filter({ hasText: exactly(itemLabel) })
+    .first();
   await item.hover({ timeout: timeoutMs });
   await item.click({ timeout: timeoutMs });
   // A click that lands while the menu is still settling is ignored; the hovered item is focused, so Enter runs it.
-  if (!(await menu.waitFor({ state: 'detached', timeout: 1000 }).then(() => true, () => false))) {
+  if (
+    !(await menu.waitFor({ state: 'detached', timeout: 1000 }).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     await page.keyboard.press('Enter');
     await menu.waitFor({ state: 'detached', timeout: timeoutMs });
   }
@@ -206,12 +264,22 @@ export async function readOutputChannel(page: Page, name: string, timeoutMs = 30
   await editor.locator('.view-line').first().waitFor({ timeout: timeoutMs });
   const focused = page.locator('.part.panel .monaco-editor.focused');
   // Picking the channel focuses its editor; else click the editor's middle (its top edge does not take focus).
-  if (!(await focused.waitFor({ timeout: 2000 }).then(() => true, () => false))) {
+  if (
+    !(await focused.waitFor({ timeout: 2000 }).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     await editor.click({ timeout: timeoutMs });
     await focused.waitFor({ timeout: timeoutMs });
   }
   const sentinel = `<<clipboard-sentinel-${Date.now()}>>`;
-  const canCopy = await page.evaluate((text) => navigator.clipboard.writeText(text), sentinel).then(() => true, () => false);
+  const canCopy = await page
+    .evaluate((text) => navigator.clipboard.writeText(text), sentinel)
+    .then(
+      () => true,
+      () => false,
+    );
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+C');
   let copied: string | undefined;

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo|download/i.test(message)) {
       console.error(
         'Could not download VS Code for the extension-host tests (no internet?). ' +
-          'The same suites run inside code-server with `npm run test:e2e`, which needs only the npm registry.\n' + message,
+          'The same suites run inside code-server with `npm run test:e2e`, which needs only the npm registry.\n' +
+          message,
       );
     } else {
       console.error(`The extension-host tests could not run: ${message}`);

@@ -1,9 +1,9 @@
 // MNIST: Classify Digit — one or many PNGs from the Explorer, the editor title or the palette.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import type { DigitClassifier } from '../classifier';
-import { PNG_LIMITS } from '../engine/png';
-import { topDigits, type RankedDigit } from '../engine/ranking';
+import type { DigitClassifier } from '../../engine/classifier';
+import { PNG_LIMITS } from '../../engine/image/png';
+import { topDigits, type RankedDigit } from '../../engine/ranking';
 
 export interface FileClassification {
   file: string;
@@ -14,7 +14,8 @@ export interface FileClassification {
   error?: string;
 }
 
-const formatTop3 = (top3: RankedDigit[]) => top3.map((t) => `${t.digit} ${(t.probability * 100).toFixed(1)}%`).join(', ');
+const formatTop3 = (top3: RankedDigit[]) =>
+  top3.map((t) => `${t.digit} ${(t.probability * 100).toFixed(1)}%`).join(', ');
 
 /** The files a command invocation is about: the Explorer multi-selection, the clicked file, or a picker. */
 export async function filesToClassify(clicked?: vscode.Uri, selected?: vscode.Uri[]): Promise<vscode.Uri[]> {
@@ -37,7 +38,9 @@ export async function classifyFile(classifier: DigitClassifier, uri: vscode.Uri)
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) throw new Error(`${file}: is a folder, not a PNG image`);
     if (stat.size > PNG_LIMITS.maxBytes) {
-      throw new Error(`${file}: is ${(stat.size / 1024 / 1024).toFixed(1)} MB; the limit is ${PNG_LIMITS.maxBytes / 1024 / 1024} MB`);
+      throw new Error(
+        `${file}: is ${(stat.size / 1024 / 1024).toFixed(1)} MB; the limit is ${PNG_LIMITS.maxBytes / 1024 / 1024} MB`,
+      );
     }
     const bytes = await vscode.workspace.fs.readFile(uri);
     const result = await classifier.classifyPng(bytes, file);

@@ -1,8 +1,8 @@
 // MNIST: Evaluate Model — the active model on the 10,000 test images, with progress, into the output channel.
 import * as vscode from 'vscode';
-import type { DigitClassifier } from '../classifier';
-import type { Evaluation } from '../engine/evaluate';
-import type { DigitSet } from '../engine/idx';
+import type { DigitClassifier } from '../../engine/classifier';
+import type { Evaluation } from '../../engine/evaluate';
+import type { DigitSet } from '../../engine/data/idx';
 import { loadEngineHost } from '../loadEngineHost';
 import { describeSource } from '../modelManager';
 
@@ -38,7 +38,9 @@ export async function evaluateWithProgress(
 }
 
 export function logEvaluation(log: vscode.LogOutputChannel, e: Evaluation, modelName: string): void {
-  log.info(`Evaluation of the ${modelName} on ${e.n} test images: accuracy ${(e.accuracy * 100).toFixed(2)}%, loss ${e.loss.toFixed(4)}`);
+  log.info(
+    `Evaluation of the ${modelName} on ${e.n} test images: accuracy ${(e.accuracy * 100).toFixed(2)}%, loss ${e.loss.toFixed(4)}`,
+  );
   log.info(`Per-class accuracy: ${e.perClassAccuracy.map((a, d) => `${d}: ${(a * 100).toFixed(1)}%`).join(' · ')}`);
   log.info('Confusion matrix (rows = true digit, columns = predicted):');
   log.info(`     ${[...Array(10).keys()].map((d) => String(d).padStart(5)).join('')}`);

@@ -1,10 +1,10 @@
 // MNIST: Train Model — runs the engine in a child process with a cancellable progress notification.
 import * as vscode from 'vscode';
-import { defaultDataDir } from '../engine/paths';
-import { formatEpoch, percent } from '../engine/progressText';
+import { BUNDLES, builtFile, defaultDataDir } from '../../engine/paths';
+import { formatEpoch, percent } from '../../engine/training/progressText';
 import type { ModelManager } from '../modelManager';
 import { backendFromSettings, trainOptionsFromSettings, type SettingReader } from '../settings';
-import type { TrainerEvent } from '../training/protocol';
+import type { TrainerEvent } from '../../engine/training/trainerProtocol';
 import type { TrainingMonitor } from '../training/trainingMonitor';
 import { TrainingRun, type RunOutcome } from '../training/trainingRun';
 
@@ -17,7 +17,6 @@ export interface TrainingDeps {
   showChart: () => void;
   afterTraining?: (outcome: RunOutcome) => void;
 }
-
 
 export class TrainingController implements vscode.Disposable {
   private run: TrainingRun | undefined;
@@ -37,7 +36,11 @@ export class TrainingController implements vscode.Disposable {
   async train(): Promise<RunOutcome | undefined> {
     const { log, monitor, context } = this.deps;
     if (this.run) {
-      const choice = await vscode.window.showInformationMessage('MNIST: a training run is already in progress.', 'Show Training', 'Stop Training');
+      const choice = await vscode.window.showInformationMessage(
+        'MNIST: a training run is already in progress.',
+        'Show Training',
+        'Stop Training',
+      );
       if (choice === 'Show Training') this.deps.showChart();
       if (choice === 'Stop Training') this.stop();
       return undefined;
@@ -60,8 +63,9 @@ export class TrainingController implements vscode.Disposable {
         outDir: this.deps.models.trainedDir,
       },
       {
-        trainerScript: context.asAbsolutePath('dist/trainer.js'),
-        onMalformedMessage: (message) => log.warn(`Ignored a malformed message from the training process: ${JSON.stringify(message).slice(0, 200)}`),
+        trainerScript: builtFile(BUNDLES.trainer),
+        onMalformedMessage: (message) =>
+          log.warn(`Ignored a malformed message from the training process: ${JSON.stringify(message).slice(0, 200)}`),
       },
     );
     this.run = run;
@@ -116,7 +120,11 @@ export class TrainingController implements vscode.Disposable {
       monitor.finish(`Training failed: ${outcome.message}`);
       log.error(`Training failed: ${outcome.message}`);
       // Not awaited (here and below): the notification stays until the user answers, and the command's result must not wait for that.
-      void vscode.window.showErrorMessage(`MNIST: training failed — ${outcome.message}. The previous model is still active.`, 'Show Log')
+      void vscode.window
+        .showErrorMessage(
+          `MNIST: training failed — ${outcome.message}. The previous model is still active.`,
+          'Show Log',
+        )
         .then((choice) => choice === 'Show Log' && log.show());
       return;
     }
@@ -125,8 +133,15 @@ export class TrainingController implements vscode.Disposable {
     const summary = `Test accuracy ${percent(done.testAccuracy, 2)} after ${done.epochsRun} epoch${done.epochsRun === 1 ? '' : 's'} (${Math.round(done.seconds)} s)`;
     monitor.finish(`Finished: ${summary}.`);
     const trainedBy = done.workers > 1 ? ` on ${done.workers} worker threads` : '';
-    log.info(`${summary}${trainedBy}${done.stoppedEarly ? `, stopped early, best epoch ${done.bestEpoch}` : ''}. Model saved to ${done.modelDir} and now active.`);
-    void vscode.window.showInformationMessage(`MNIST: training finished — ${summary}. The new model is active.`, 'Open Sketchpad', 'Show Model Summary')
+    log.info(
+      `${summary}${trainedBy}${done.stoppedEarly ? `, stopped early, best epoch ${done.bestEpoch}` : ''}. Model saved to ${done.modelDir} and now active.`,
+    );
+    void vscode.window
+      .showInformationMessage(
+        `MNIST: training finished — ${summary}. The new model is active.`,
+        'Open Sketchpad',
+        'Show Model Summary',
+      )
       .then((choice) => {
         if (choice === 'Open Sketchpad') void vscode.commands.executeCommand('mnist.openSketchpad');
         if (choice === 'Show Model Summary') void vscode.commands.executeCommand('mnist.showModelSummary');

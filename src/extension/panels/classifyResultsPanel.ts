@@ -1,7 +1,13 @@
 // Host side of the classification results table; opens only the files it was given.
 import * as vscode from 'vscode';
 import * as v from 'valibot';
-import { ClassifyResultsRequestSchema, ClassifyResultsStateSchema, type ClassifyResultsRequest, type ClassifyResultsUpdate, type ClassifyRowView } from '../../webview/protocol';
+import {
+  ClassifyResultsRequestSchema,
+  ClassifyResultsStateSchema,
+  type ClassifyResultsRequest,
+  type ClassifyResultsUpdate,
+  type ClassifyRowView,
+} from '../../shared/classifyResultsProtocol';
 import { errorMessage, PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
 
@@ -22,13 +28,24 @@ export function resultUri(file: string): vscode.Uri {
 export class ClassifyResultsPanel extends PanelHost<ClassifyResultsRequest, ClassifyResultsUpdate> {
   static readonly viewType = 'mnist.classifyResults';
   static readonly title = 'Digit Classification';
-  private static readonly slot = new PanelSlot<ClassifyResultsPanel>(ClassifyResultsPanel.viewType, ClassifyResultsPanel.title);
+  private static readonly slot = new PanelSlot<ClassifyResultsPanel>(
+    ClassifyResultsPanel.viewType,
+    ClassifyResultsPanel.title,
+  );
 
   private rows: ClassifyRowView[] = [];
 
   /** Shows `results` in the panel (opened or revealed), replacing what it showed. */
-  static show(services: PanelServices, results: ClassifyResult[], viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): ClassifyResultsPanel {
-    const host = ClassifyResultsPanel.slot.open(services, viewColumn, (panel) => new ClassifyResultsPanel(panel, services));
+  static show(
+    services: PanelServices,
+    results: ClassifyResult[],
+    viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One,
+  ): ClassifyResultsPanel {
+    const host = ClassifyResultsPanel.slot.open(
+      services,
+      viewColumn,
+      (panel) => new ClassifyResultsPanel(panel, services),
+    );
     host.setRows(results.map(toRow));
     return host;
   }
@@ -43,7 +60,12 @@ export class ClassifyResultsPanel extends PanelHost<ClassifyResultsRequest, Clas
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(panel, services, { title: ClassifyResultsPanel.title, script: 'classifyResultsPanel', styles: ['panels.css', 'classifyResults.css'] }, ClassifyResultsRequestSchema);
+    super(
+      panel,
+      services,
+      { title: ClassifyResultsPanel.title, script: 'classifyResults', styles: ['panels.css', 'classifyResults.css'] },
+      ClassifyResultsRequestSchema,
+    );
   }
 
   private setRows(rows: ClassifyRowView[]): void {

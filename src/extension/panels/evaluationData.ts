@@ -1,11 +1,14 @@
 // Evaluation results and MNIST digits → what the evaluation panel shows. No vscode import (unit-tested).
-import type { Evaluation } from '../engine/evaluate';
-import { IMAGE_SIZE, type DigitSet } from '../engine/idx';
-import { MAX_CELL_DIGITS, MAX_MISCLASSIFIED, SAMPLES_PER_CLASS, type DigitView, type EvaluationView } from '../../webview/protocol';
+import type { Evaluation } from '../../engine/evaluate';
+import { type DigitSet } from '../../engine/data/idx';
+import { IMAGE_SIZE } from '../../shared/mnistImage';
+import { type DigitView, type EvaluationView } from '../../shared/evaluationProtocol';
+import { MAX_CELL_DIGITS, MAX_MISCLASSIFIED, SAMPLES_PER_CLASS } from '../../shared/limits';
 
 /** One 28x28 digit of a set as base64 of its 784 bytes. */
 export function digitBase64(set: DigitSet, index: number): string {
-  if (!Number.isInteger(index) || index < 0 || index >= set.count) throw new RangeError(`no digit ${index} in a set of ${set.count}`);
+  if (!Number.isInteger(index) || index < 0 || index >= set.count)
+    throw new RangeError(`no digit ${index} in a set of ${set.count}`);
   return Buffer.from(set.images.buffer, set.images.byteOffset + index * IMAGE_SIZE, IMAGE_SIZE).toString('base64');
 }
 
@@ -17,7 +20,9 @@ export function evaluationView(evaluation: Evaluation, test: DigitSet, modelLabe
     perClassAccuracy: evaluation.perClassAccuracy,
     confusion: evaluation.confusion,
     misclassifiedTotal: evaluation.misclassified.length,
-    misclassified: evaluation.misclassified.slice(0, MAX_MISCLASSIFIED).map((m) => ({ ...m, image: digitBase64(test, m.index) })),
+    misclassified: evaluation.misclassified
+      .slice(0, MAX_MISCLASSIFIED)
+      .map((m) => ({ ...m, image: digitBase64(test, m.index) })),
     modelLabel,
   };
 }
@@ -26,7 +31,13 @@ export function evaluationView(evaluation: Evaluation, test: DigitSet, modelLabe
  * The test digits of confusion cell (label, predicted), at most `limit`: mistakes come from the evaluation's
  * list (with the model's confidence); correct ones are the evaluated digits with that label that are not mistakes.
  */
-export function cellDigits(evaluation: Evaluation, test: DigitSet, label: number, predicted: number, limit = MAX_CELL_DIGITS): { total: number; digits: DigitView[] } {
+export function cellDigits(
+  evaluation: Evaluation,
+  test: DigitSet,
+  label: number,
+  predicted: number,
+  limit = MAX_CELL_DIGITS,
+): { total: number; digits: DigitView[] } {
   const total = evaluation.confusion[label]?.[predicted] ?? 0;
   const digits: DigitView[] = [];
   if (label !== predicted) {
@@ -37,7 +48,8 @@ export function cellDigits(evaluation: Evaluation, test: DigitSet, label: number
   } else {
     const wrong = new Set(evaluation.misclassified.map((m) => m.index));
     for (let index = 0; index < Math.min(evaluation.n, test.count) && digits.length < limit; index++) {
-      if (test.labels[index] === label && !wrong.has(index)) digits.push({ index, label, predicted, image: digitBase64(test, index) });
+      if (test.labels[index] === label && !wrong.has(index))
+        digits.push({ index, label, predicted, image: digitBase64(test, index) });
     }
   }
   return { total, digits };

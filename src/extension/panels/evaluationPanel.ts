@@ -1,13 +1,20 @@
 // Host side of the evaluation: runs the test-set evaluation of the active model and serves its digits.
 import * as vscode from 'vscode';
-import type { Evaluation } from '../engine/evaluate';
-import { EvaluationRequestSchema, type EvaluationRequest, type EvaluationUpdate } from '../../webview/protocol';
+import type { Evaluation } from '../../engine/evaluate';
+import {
+  EvaluationRequestSchema,
+  type EvaluationRequest,
+  type EvaluationUpdate,
+} from '../../shared/evaluationProtocol';
 import { cellDigits, evaluationView, sampleDigits } from './evaluationData';
 import { modelLabel } from './modelInfo';
 import { errorMessage, PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
 
-type Outcome = { state: 'running'; label: string } | { state: 'done'; evaluation: Evaluation; update: EvaluationUpdate } | { state: 'failed'; message: string };
+type Outcome =
+  | { state: 'running'; label: string }
+  | { state: 'done'; evaluation: Evaluation; update: EvaluationUpdate }
+  | { state: 'failed'; message: string };
 
 export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpdate> {
   static readonly viewType = 'mnist.evaluation';
@@ -19,7 +26,10 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
   private run = 0;
 
   /** Opens (or reveals) the panel and evaluates the active model (cached per model by the service). */
-  static createOrShow(services: PanelServices, viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): EvaluationPanel {
+  static createOrShow(
+    services: PanelServices,
+    viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One,
+  ): EvaluationPanel {
     const host = EvaluationPanel.slot.open(services, viewColumn, (panel) => new EvaluationPanel(panel, services));
     void host.evaluate();
     return host;
@@ -36,7 +46,12 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(panel, services, { title: EvaluationPanel.title, script: 'evaluationPanel', styles: ['panels.css', 'evaluation.css'] }, EvaluationRequestSchema);
+    super(
+      panel,
+      services,
+      { title: EvaluationPanel.title, script: 'evaluation', styles: ['panels.css', 'evaluation.css'] },
+      EvaluationRequestSchema,
+    );
   }
 
   protected override async onMessage(request: EvaluationRequest): Promise<void> {
@@ -71,7 +86,11 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
     let outcome: Outcome;
     try {
       const [evaluation, mnist] = await Promise.all([this.services.evaluateActiveModel(), this.services.mnist()]);
-      outcome = { state: 'done', evaluation, update: { type: 'evaluation', evaluation: evaluationView(evaluation, mnist.test, await this.label()) } };
+      outcome = {
+        state: 'done',
+        evaluation,
+        update: { type: 'evaluation', evaluation: evaluationView(evaluation, mnist.test, await this.label()) },
+      };
     } catch (err) {
       this.services.log.error(`Evaluation failed: ${errorMessage(err)}`);
       outcome = { state: 'failed', message: `The evaluation failed: ${errorMessage(err)}` };
@@ -99,7 +118,13 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
       return this.post({ type: 'requestError', requestId, message: 'The evaluation is not ready yet.' });
     }
     const { test } = await this.services.mnist();
-    this.post({ type: 'cell', requestId, label, predicted, ...cellDigits(this.outcome.evaluation, test, label, predicted) });
+    this.post({
+      type: 'cell',
+      requestId,
+      label,
+      predicted,
+      ...cellDigits(this.outcome.evaluation, test, label, predicted),
+    });
   }
 
   private async postSamples(requestId: number): Promise<void> {
@@ -107,7 +132,11 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
       const { train } = await this.services.mnist();
       this.post({ type: 'samples', requestId, classes: sampleDigits(train) });
     } catch (err) {
-      this.post({ type: 'requestError', requestId, message: `The training digits could not be loaded: ${errorMessage(err)}` });
+      this.post({
+        type: 'requestError',
+        requestId,
+        message: `The training digits could not be loaded: ${errorMessage(err)}`,
+      });
     }
   }
 }

@@ -1,7 +1,7 @@
 // The active model as the panels show it. No vscode import (unit-tested).
-import type { ActiveModel } from '../classifier';
-import { formatShape, type ModelSummary } from '../engine/summary';
-import type { ModelInfoView, ModelSummaryView } from '../../webview/protocol';
+import type { ActiveModel } from '../../engine/classifier';
+import { formatShape, type ModelSummary } from '../../engine/model/summary';
+import type { ModelInfoView, ModelSummaryView } from '../../shared/modelSummaryProtocol';
 
 type ModelDescription = Pick<ActiveModel, 'metadata' | 'source'>;
 

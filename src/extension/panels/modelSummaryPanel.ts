@@ -1,7 +1,11 @@
 // Host side of the model summary: the active model's layers and metadata.
 import * as vscode from 'vscode';
-import { summarizeModel } from '../engine/summary';
-import { ModelSummaryRequestSchema, type ModelSummaryRequest, type ModelSummaryUpdate } from '../../webview/protocol';
+import { summarizeModel } from '../../engine/model/summary';
+import {
+  ModelSummaryRequestSchema,
+  type ModelSummaryRequest,
+  type ModelSummaryUpdate,
+} from '../../shared/modelSummaryProtocol';
 import { summaryView } from './modelInfo';
 import { errorMessage, PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
@@ -11,7 +15,10 @@ export class ModelSummaryPanel extends PanelHost<ModelSummaryRequest, ModelSumma
   static readonly title = 'MNIST Model Summary';
   private static readonly slot = new PanelSlot<ModelSummaryPanel>(ModelSummaryPanel.viewType, ModelSummaryPanel.title);
 
-  static createOrShow(services: PanelServices, viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): ModelSummaryPanel {
+  static createOrShow(
+    services: PanelServices,
+    viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One,
+  ): ModelSummaryPanel {
     const wasOpen = ModelSummaryPanel.slot.current;
     const host = ModelSummaryPanel.slot.open(services, viewColumn, (panel) => new ModelSummaryPanel(panel, services));
     if (wasOpen) void host.postSummary(); // a new panel posts it when its webview is ready
@@ -28,7 +35,12 @@ export class ModelSummaryPanel extends PanelHost<ModelSummaryRequest, ModelSumma
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(panel, services, { title: ModelSummaryPanel.title, script: 'modelSummaryPanel', styles: ['panels.css', 'modelSummary.css'] }, ModelSummaryRequestSchema);
+    super(
+      panel,
+      services,
+      { title: ModelSummaryPanel.title, script: 'modelSummary', styles: ['panels.css', 'modelSummary.css'] },
+      ModelSummaryRequestSchema,
+    );
   }
 
   protected override onMessage(request: ModelSummaryRequest): Promise<void> {

@@ -1,7 +1,7 @@
 // What every panel's host side shares: the page, validated messages in, typed messages out, disposal.
 import type * as v from 'valibot';
 import * as vscode from 'vscode';
-import { parseMessage } from '../../webview/protocol';
+import { parseMessage } from '../../shared/messageValidation';
 import type { PanelServices } from './services';
 import { webviewHtml, webviewOptions, type PageSpec } from './webviewHtml';
 
@@ -33,7 +33,9 @@ export abstract class PanelHost<Request, Update> implements vscode.Disposable {
 
   protected post(update: Update): void {
     if (this.disposed) return;
-    this.panel.webview.postMessage(update).then(undefined, (err) => this.services.log.debug(`${this.panel.viewType}: post failed: ${err}`));
+    this.panel.webview
+      .postMessage(update)
+      .then(undefined, (err) => this.services.log.debug(`${this.panel.viewType}: post failed: ${err}`));
   }
 
   private receive(message: unknown): void {
@@ -44,7 +46,11 @@ export abstract class PanelHost<Request, Update> implements vscode.Disposable {
     }
     Promise.resolve()
       .then(() => this.onMessage(parsed.message))
-      .catch((err) => this.services.log.error(`${this.panel.viewType}: handling "${describe(parsed.message)}" failed: ${err instanceof Error ? err.stack ?? err.message : err}`));
+      .catch((err) =>
+        this.services.log.error(
+          `${this.panel.viewType}: handling "${describe(parsed.message)}" failed: ${err instanceof Error ? (err.stack ?? err.message) : err}`,
+        ),
+      );
   }
 
   dispose(): void {
@@ -61,7 +67,10 @@ type OpenPanel = { readonly panel: vscode.WebviewPanel; readonly isDisposed: boo
 export class PanelSlot<P extends OpenPanel> {
   private host: P | undefined;
 
-  constructor(private readonly viewType: string, private readonly title: string) {}
+  constructor(
+    private readonly viewType: string,
+    private readonly title: string,
+  ) {}
 
   /** The open panel, if any. */
   get current(): P | undefined {
@@ -69,13 +78,23 @@ export class PanelSlot<P extends OpenPanel> {
   }
 
   /** Reveals the open panel, or creates one around a new WebviewPanel. */
-  open(services: PanelServices, viewColumn: vscode.ViewColumn, create: (panel: vscode.WebviewPanel) => P, preserveFocus = false): P {
+  open(
+    services: PanelServices,
+    viewColumn: vscode.ViewColumn,
+    create: (panel: vscode.WebviewPanel) => P,
+    preserveFocus = false,
+  ): P {
     const open = this.current;
     if (open) {
       open.panel.reveal(viewColumn, preserveFocus);
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(this.viewType, this.title, { viewColumn, preserveFocus }, webviewOptions(services.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      this.viewType,
+      this.title,
+      { viewColumn, preserveFocus },
+      webviewOptions(services.extensionUri),
+    );
     return (this.host = create(panel));
   }
 

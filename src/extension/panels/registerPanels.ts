@@ -16,17 +16,34 @@ export const PANEL_VIEW_TYPES = [
 ] as const;
 
 export function registerPanelSerializers(services: PanelServices): vscode.Disposable[] {
-  const serializer = (revive: (panel: vscode.WebviewPanel, state: unknown) => unknown): vscode.WebviewPanelSerializer => ({
+  const serializer = (
+    revive: (panel: vscode.WebviewPanel, state: unknown) => unknown,
+  ): vscode.WebviewPanelSerializer => ({
     async deserializeWebviewPanel(panel, state) {
       revive(panel, state);
     },
   });
   return [
-    vscode.window.registerWebviewPanelSerializer(SketchpadPanel.viewType, serializer((panel) => SketchpadPanel.revive(panel, services))),
-    vscode.window.registerWebviewPanelSerializer(TrainingChartPanel.viewType, serializer((panel) => TrainingChartPanel.revive(panel, services))),
-    vscode.window.registerWebviewPanelSerializer(ModelSummaryPanel.viewType, serializer((panel) => ModelSummaryPanel.revive(panel, services))),
-    vscode.window.registerWebviewPanelSerializer(EvaluationPanel.viewType, serializer((panel) => EvaluationPanel.revive(panel, services))),
-    vscode.window.registerWebviewPanelSerializer(ClassifyResultsPanel.viewType, serializer((panel, state) => ClassifyResultsPanel.revive(panel, services, state))),
+    vscode.window.registerWebviewPanelSerializer(
+      SketchpadPanel.viewType,
+      serializer((panel) => SketchpadPanel.revive(panel, services)),
+    ),
+    vscode.window.registerWebviewPanelSerializer(
+      TrainingChartPanel.viewType,
+      serializer((panel) => TrainingChartPanel.revive(panel, services)),
+    ),
+    vscode.window.registerWebviewPanelSerializer(
+      ModelSummaryPanel.viewType,
+      serializer((panel) => ModelSummaryPanel.revive(panel, services)),
+    ),
+    vscode.window.registerWebviewPanelSerializer(
+      EvaluationPanel.viewType,
+      serializer((panel) => EvaluationPanel.revive(panel, services)),
+    ),
+    vscode.window.registerWebviewPanelSerializer(
+      ClassifyResultsPanel.viewType,
+      serializer((panel, state) => ClassifyResultsPanel.revive(panel, services, state)),
+    ),
   ];
 }
 

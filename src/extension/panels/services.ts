@@ -1,8 +1,8 @@
 // What the extension gives the panels.
-import * as vscode from 'vscode';
-import type { DigitClassifier } from '../classifier';
-import type { Evaluation } from '../engine/evaluate';
-import type { DigitSet } from '../engine/idx';
+import type * as vscode from 'vscode';
+import type { DigitClassifier } from '../../engine/classifier';
+import type { Evaluation } from '../../engine/evaluate';
+import type { DigitSet } from '../../engine/data/idx';
 import type { TrainingMonitor } from '../training/trainingMonitor';
 
 export interface PanelServices {

@@ -1,9 +1,9 @@
 // Host side of the sketchpad: classifies the drawn ink, saves it as PNG, shows the active model.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { topDigits } from '../engine/ranking';
-import { NoDigitError, toMnistImage } from '../engine/preprocess';
-import { SketchpadRequestSchema, type SketchpadRequest, type SketchpadUpdate } from '../../webview/protocol';
+import { topDigits } from '../../engine/ranking';
+import { NoDigitError, toMnistImage } from '../../engine/image/preprocess';
+import { SketchpadRequestSchema, type SketchpadRequest, type SketchpadUpdate } from '../../shared/sketchpadProtocol';
 import { modelLabel } from './modelInfo';
 import { errorMessage, PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
@@ -21,7 +21,10 @@ export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate>
   private predicting = false;
   private queued: PredictRequest | undefined;
 
-  static createOrShow(services: PanelServices, viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One): SketchpadPanel {
+  static createOrShow(
+    services: PanelServices,
+    viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One,
+  ): SketchpadPanel {
     return SketchpadPanel.slot.open(services, viewColumn, (panel) => new SketchpadPanel(panel, services));
   }
 
@@ -35,7 +38,12 @@ export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate>
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(panel, services, { title: SketchpadPanel.title, script: 'sketchpadPanel', styles: ['panels.css', 'sketchpad.css'] }, SketchpadRequestSchema);
+    super(
+      panel,
+      services,
+      { title: SketchpadPanel.title, script: 'sketchpad', styles: ['panels.css', 'sketchpad.css'] },
+      SketchpadRequestSchema,
+    );
   }
 
   protected override async onMessage(request: SketchpadRequest): Promise<void> {

@@ -1,23 +1,39 @@
 // Host side of the training chart: forwards the training monitor's snapshots (at most 10 per second).
 import * as vscode from 'vscode';
 import type { TrainingSnapshot } from '../training/trainingMonitor';
-import { TrainingChartRequestSchema, type TrainingChartRequest, type TrainingChartUpdate } from '../../webview/protocol';
-import { throttle } from '../../webview/throttle';
+import {
+  TrainingChartRequestSchema,
+  type TrainingChartRequest,
+  type TrainingChartUpdate,
+} from '../../shared/trainingChartProtocol';
+import { throttle } from '../../shared/throttle';
 import { PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
-import { trainingView } from './trainingView';
+import { trainingView } from './trainingChartData';
 
 const UPDATE_INTERVAL_MS = 100;
 
 export class TrainingChartPanel extends PanelHost<TrainingChartRequest, TrainingChartUpdate> {
   static readonly viewType = 'mnist.trainingChart';
   static readonly title = 'MNIST Training';
-  private static readonly slot = new PanelSlot<TrainingChartPanel>(TrainingChartPanel.viewType, TrainingChartPanel.title);
+  private static readonly slot = new PanelSlot<TrainingChartPanel>(
+    TrainingChartPanel.viewType,
+    TrainingChartPanel.title,
+  );
 
   private readonly postLatest = throttle(() => this.postSnapshot(), UPDATE_INTERVAL_MS);
 
-  static createOrShow(services: PanelServices, viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside, preserveFocus = true): TrainingChartPanel {
-    return TrainingChartPanel.slot.open(services, viewColumn, (panel) => new TrainingChartPanel(panel, services), preserveFocus);
+  static createOrShow(
+    services: PanelServices,
+    viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside,
+    preserveFocus = true,
+  ): TrainingChartPanel {
+    return TrainingChartPanel.slot.open(
+      services,
+      viewColumn,
+      (panel) => new TrainingChartPanel(panel, services),
+      preserveFocus,
+    );
   }
 
   static revive(panel: vscode.WebviewPanel, services: PanelServices): TrainingChartPanel {
@@ -25,10 +41,18 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(panel, services, { title: TrainingChartPanel.title, script: 'trainingChartPanel', styles: ['panels.css', 'training.css'] }, TrainingChartRequestSchema);
+    super(
+      panel,
+      services,
+      { title: TrainingChartPanel.title, script: 'trainingChart', styles: ['panels.css', 'training.css'] },
+      TrainingChartRequestSchema,
+    );
     const onChange = (_snapshot: TrainingSnapshot) => this.postLatest();
     services.training.on('change', onChange);
-    this.disposables.push({ dispose: () => services.training.off('change', onChange) }, { dispose: () => this.postLatest.cancel() });
+    this.disposables.push(
+      { dispose: () => services.training.off('change', onChange) },
+      { dispose: () => this.postLatest.cancel() },
+    );
   }
 
   protected override onMessage(request: TrainingChartRequest): void {

@@ -7,7 +7,7 @@ import type * as vscode from 'vscode';
 
 export interface PageSpec {
   title: string;
-  /** Bundle name in dist/webview/, without ".js", e.g. "sketchpadPanel". */
+  /** Bundle name in dist/webview/, without ".js", e.g. "sketchpad". */
   script: string;
   /** Style sheets in media/, e.g. ["panels.css", "sketchpad.css"]. */
   styles: string[];
@@ -48,8 +48,14 @@ export function escapeHtml(text: string): string {
 }
 
 /** A complete page for one panel, with a nonce of its own. */
-export function webviewHtml(webview: WebviewLike, extensionUri: vscode.Uri, page: PageSpec, nonce = createNonce()): string {
-  const uri = (...segments: string[]) => escapeHtml(webview.asWebviewUri(extensionFile(extensionUri, ...segments)).toString());
+export function webviewHtml(
+  webview: WebviewLike,
+  extensionUri: vscode.Uri,
+  page: PageSpec,
+  nonce = createNonce(),
+): string {
+  const uri = (...segments: string[]) =>
+    escapeHtml(webview.asWebviewUri(extensionFile(extensionUri, ...segments)).toString());
   const styles = page.styles.map((name) => `<link rel="stylesheet" nonce="${nonce}" href="${uri('media', name)}">`);
   return `<!DOCTYPE html>
 <html lang="en">

@@ -1,6 +1,6 @@
 // What the training chart shows: the running (or last) run's epochs, batch trace, speed and ETA.
 import { EventEmitter } from 'node:events';
-import type { EpochEvent, TrainerEvent } from './protocol';
+import type { EpochEvent, TrainerEvent } from '../../engine/training/trainerProtocol';
 
 export interface BatchPoint {
   /** Fractional epoch: 1.5 = halfway through epoch 2. */
@@ -32,7 +32,17 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
   private batchSize = 32;
 
   static idle(status: string, history: EpochEvent[] = []): TrainingSnapshot {
-    return { running: false, status, epoch: 0, epochs: 0, batch: 0, batches: 0, imagesPerSecond: 0, history, batchLoss: [] };
+    return {
+      running: false,
+      status,
+      epoch: 0,
+      epochs: 0,
+      batch: 0,
+      batches: 0,
+      imagesPerSecond: 0,
+      history,
+      batchLoss: [],
+    };
   }
 
   get current(): TrainingSnapshot {
@@ -54,7 +64,8 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
     const s = this.snapshot;
     switch (event.type) {
       case 'batch': {
-        const batchLoss = s.batchLoss.length >= MAX_BATCH_POINTS ? s.batchLoss.filter((_, i) => i % 2 === 0) : s.batchLoss;
+        const batchLoss =
+          s.batchLoss.length >= MAX_BATCH_POINTS ? s.batchLoss.filter((_, i) => i % 2 === 0) : s.batchLoss;
         const remainingBatches = (event.epochs - event.epoch) * event.batches + (event.batches - event.batch);
         this.update({
           ...s,
@@ -64,7 +75,8 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
           batch: event.batch,
           batches: event.batches,
           imagesPerSecond: event.imagesPerSecond,
-          etaSeconds: event.imagesPerSecond > 0 ? (remainingBatches * this.batchSize) / event.imagesPerSecond : undefined,
+          etaSeconds:
+            event.imagesPerSecond > 0 ? (remainingBatches * this.batchSize) / event.imagesPerSecond : undefined,
           batchLoss: [...batchLoss, { x: event.epoch - 1 + event.batch / event.batches, loss: event.loss }],
         });
         break;
@@ -73,7 +85,11 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
         this.update({ ...s, history: [...s.history, event.result] });
         break;
       case 'evaluating':
-        this.update({ ...s, status: `Evaluating on the test set · ${event.done}/${event.total}`, etaSeconds: undefined });
+        this.update({
+          ...s,
+          status: `Evaluating on the test set · ${event.done}/${event.total}`,
+          etaSeconds: undefined,
+        });
         break;
       default:
         break;

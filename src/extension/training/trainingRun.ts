@@ -1,7 +1,7 @@
 // Runs one training in a forked Node process and turns its messages into typed events.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { parseTrainerEvent, type TrainerEvent, type TrainerRequest } from './protocol';
+import { parseTrainerEvent, type TrainerEvent, type TrainerRequest } from '../../engine/training/trainerProtocol';
 
 export type StartRequest = Extract<TrainerRequest, { type: 'start' }>;
 export type RunOutcome =
@@ -52,7 +52,12 @@ export class TrainingRun extends EventEmitter<{ event: [TrainerEvent] }> {
         this.outcome ??= { status: 'failed', message: `the training process could not start: ${err.message}` };
       });
       this.child.on('exit', (code, signal) => {
-        resolve(this.outcome ?? (this.cancelRequested ? { status: 'cancelled' } : { status: 'failed', message: this.crashMessage(code, signal) }));
+        resolve(
+          this.outcome ??
+            (this.cancelRequested
+              ? { status: 'cancelled' }
+              : { status: 'failed', message: this.crashMessage(code, signal) }),
+        );
       });
     });
     this.child.send(request);
@@ -73,7 +78,11 @@ export class TrainingRun extends EventEmitter<{ event: [TrainerEvent] }> {
 
   private crashMessage(code: number | null, signal: NodeJS.Signals | null): string {
     const outOfMemory = /heap out of memory|Allocation failed/i.test(this.stderrTail);
-    const how = outOfMemory ? 'ran out of memory' : signal ? `was killed (${signal})` : `exited unexpectedly (code ${code})`;
+    const how = outOfMemory
+      ? 'ran out of memory'
+      : signal
+        ? `was killed (${signal})`
+        : `exited unexpectedly (code ${code})`;
     const detail = this.stderrTail.trim().split('\n').slice(-3).join(' ').trim();
     return `the training process ${how}${detail ? `: ${detail}` : ''}`;
   }

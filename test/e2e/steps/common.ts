@@ -33,7 +33,11 @@ export const PANEL_TITLES = {
 /** Clears the notification toasts and center, so the next wait sees only new notifications. */
 export async function clearNotifications(page: Page): Promise<void> {
   await runCommand(page, 'Notifications: Clear All Notifications');
-  await page.locator('.notification-list-item').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.notification-list-item')
+    .first()
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => {});
 }
 
 /** The status bar item's text, e.g. "MNIST 99.2%" (the codicon has no text). */
@@ -53,13 +57,21 @@ export function statusAccuracy(text: string): number {
 /** Hovers the status bar item and returns its tooltip's text. */
 export async function statusBarTooltip(page: Page, timeoutMs = 15_000): Promise<string> {
   const item = page.locator('.statusbar-item').filter({ hasText: /MNIST/ }).first();
-  const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /MNIST:/ }).first();
-  return until('the status bar tooltip', async () => {
-    await page.mouse.move(0, 0);
-    await item.hover({ timeout: 5000 });
-    await hover.waitFor({ timeout: 3000 });
-    return ((await hover.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-  }, (text) => text.length > 0, { timeoutMs });
+  const hover = page
+    .locator('.monaco-hover, .workbench-hover')
+    .filter({ hasText: /MNIST:/ })
+    .first();
+  return until(
+    'the status bar tooltip',
+    async () => {
+      await page.mouse.move(0, 0);
+      await item.hover({ timeout: 5000 });
+      await hover.waitFor({ timeout: 3000 });
+      return ((await hover.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    },
+    (text) => text.length > 0,
+    { timeoutMs },
+  );
 }
 
 /** The webview document of the panel with this tab title (activating its tab). */
@@ -79,7 +91,10 @@ export async function tidyLayout(page: Page): Promise<void> {
   await runCommand(page, 'View: Single Column Editor Layout');
   if (await page.locator('.part.sidebar').isVisible()) await runCommand(page, 'View: Close Primary Side Bar');
   if (await page.locator('.part.panel').isVisible()) await runCommand(page, 'View: Hide Panel');
-  await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+  await page
+    .locator('.part.panel')
+    .waitFor({ state: 'hidden', timeout: 10_000 })
+    .catch(() => {});
 }
 
 /**
@@ -88,11 +103,17 @@ export async function tidyLayout(page: Page): Promise<void> {
  * photographed. Leaves the light theme on.
  */
 export async function panelScreenshots(
-  ctx: SuiteContext, title: string, name: string, ready: (frame: FrameLocator) => Promise<void>,
+  ctx: SuiteContext,
+  title: string,
+  name: string,
+  ready: (frame: FrameLocator) => Promise<void>,
 ): Promise<string[]> {
   const files: string[] = [];
   await clearNotifications(ctx.page);
-  const themes: [ThemeName, string][] = [['Default Light Modern', 'light'], ['Default Dark Modern', 'dark']];
+  const themes: [ThemeName, string][] = [
+    ['Default Light Modern', 'light'],
+    ['Default Dark Modern', 'dark'],
+  ];
   for (const [theme, suffix] of themes) {
     await setTheme(ctx.page, theme);
     const frame = await panel(ctx.page, title);

@@ -18,11 +18,43 @@ function ellipse(cx: number, cy: number, rx: number, ry: number, from = -Math.PI
 
 /** Digits drawn the way people draw them on a pad, with the default (thick) brush. */
 export const DIGIT_STROKES: Record<number, Stroke[]> = {
-  1: [[[0.52, 0.2], [0.5, 0.8]]],
-  7: [[[0.3, 0.24], [0.7, 0.24], [0.46, 0.8]]],
+  1: [
+    [
+      [0.52, 0.2],
+      [0.5, 0.8],
+    ],
+  ],
+  7: [
+    [
+      [0.3, 0.24],
+      [0.7, 0.24],
+      [0.46, 0.8],
+    ],
+  ],
   0: [ellipse(0.5, 0.5, 0.17, 0.28)],
-  4: [[[0.36, 0.2], [0.32, 0.55], [0.7, 0.55]], [[0.6, 0.22], [0.6, 0.82]]],
-  2: [[[0.32, 0.34], [0.38, 0.24], [0.5, 0.2], [0.62, 0.24], [0.66, 0.34], [0.62, 0.46], [0.32, 0.78], [0.7, 0.78]]],
+  4: [
+    [
+      [0.36, 0.2],
+      [0.32, 0.55],
+      [0.7, 0.55],
+    ],
+    [
+      [0.6, 0.22],
+      [0.6, 0.82],
+    ],
+  ],
+  2: [
+    [
+      [0.32, 0.34],
+      [0.38, 0.24],
+      [0.5, 0.2],
+      [0.62, 0.24],
+      [0.66, 0.34],
+      [0.62, 0.46],
+      [0.32, 0.78],
+      [0.7, 0.78],
+    ],
+  ],
 };
 
 /** Intermediate points every ~1/50 of the canvas, so the stroke is a smooth line of pointer moves. */
@@ -45,7 +77,10 @@ export async function drawStrokes(page: Page, frame: FrameLocator, strokes: Stro
   const canvas = frame.locator('#pad');
   await canvas.waitFor();
   const box = await canvas.boundingBox();
-  assert(box && box.width > 100 && box.height > 100, `the sketchpad canvas is not visible (box ${JSON.stringify(box)})`);
+  assert(
+    box && box.width > 100 && box.height > 100,
+    `the sketchpad canvas is not visible (box ${JSON.stringify(box)})`,
+  );
   const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
   for (const stroke of strokes) {
     const points = densify(stroke);
@@ -58,29 +93,42 @@ export async function drawStrokes(page: Page, frame: FrameLocator, strokes: Stro
 
 export async function clearPad(frame: FrameLocator): Promise<void> {
   await frame.locator('#clear').click();
-  await until('the sketchpad clears', () => frameText(frame, '#digit'), (text) => text === '–', { timeoutMs: 10_000 });
+  await until(
+    'the sketchpad clears',
+    () => frameText(frame, '#digit'),
+    (text) => text === '–',
+    { timeoutMs: 10_000 },
+  );
 }
 
 /** The digit the panel shows once it stops changing (live mode predicts while drawing). */
 export async function settledPrediction(frame: FrameLocator, timeoutMs = 30_000): Promise<string> {
   let previous = '';
   let since = Date.now();
-  return until('a settled prediction', async () => {
-    const text = await frameText(frame, '#digit');
-    if (text !== previous) {
-      previous = text;
-      since = Date.now();
-    }
-    return text;
-  }, (text) => /^\d$/.test(text) && Date.now() - since >= 1200, { timeoutMs, intervalMs: 150 });
+  return until(
+    'a settled prediction',
+    async () => {
+      const text = await frameText(frame, '#digit');
+      if (text !== previous) {
+        previous = text;
+        since = Date.now();
+      }
+      return text;
+    },
+    (text) => /^\d$/.test(text) && Date.now() - since >= 1200,
+    { timeoutMs, intervalMs: 150 },
+  );
 }
 
 /** Alpha of the pad's pixel at a point given in canvas fractions. */
 async function inkAt(frame: FrameLocator, x: number, y: number): Promise<number> {
-  return frame.locator('#pad').evaluate((canvas: HTMLCanvasElement, [fx, fy]) => {
-    const context = canvas.getContext('2d')!;
-    return context.getImageData(Math.round(fx * canvas.width), Math.round(fy * canvas.height), 1, 1).data[3];
-  }, [x, y] as const);
+  return frame.locator('#pad').evaluate(
+    (canvas: HTMLCanvasElement, [fx, fy]) => {
+      const context = canvas.getContext('2d')!;
+      return context.getImageData(Math.round(fx * canvas.width), Math.round(fy * canvas.height), 1, 1).data[3];
+    },
+    [x, y] as const,
+  );
 }
 
 export async function sketchpadSteps(ctx: SuiteContext): Promise<void> {
@@ -90,13 +138,23 @@ export async function sketchpadSteps(ctx: SuiteContext): Promise<void> {
   await runner.check('sketchpad: "MNIST: Open Sketchpad" opens the panel with the active model', async () => {
     await runCommand(page, 'MNIST: Open Sketchpad', 60_000);
     frame = await panel(page, PANEL_TITLES.sketchpad, 60_000);
-    const label = await until('the model label', () => frameText(frame!, '#model'), (t) => /^Model: bundled · \d+\.\d%$/.test(t), { timeoutMs: 60_000 });
+    const label = await until(
+      'the model label',
+      () => frameText(frame!, '#model'),
+      (t) => /^Model: bundled · \d+\.\d%$/.test(t),
+      { timeoutMs: 60_000 },
+    );
     return label;
   });
 
   await runner.check('sketchpad: a mouse stroke lands on the canvas where it was drawn', async () => {
     frame = await panel(page, PANEL_TITLES.sketchpad);
-    await drawStrokes(page, frame, [[[0.2, 0.5], [0.4, 0.5]]]);
+    await drawStrokes(page, frame, [
+      [
+        [0.2, 0.5],
+        [0.4, 0.5],
+      ],
+    ]);
     const on = await inkAt(frame, 0.3, 0.5);
     const off = await inkAt(frame, 0.3, 0.2);
     assert(on > 0 && off === 0, `ink alpha on the stroke ${on}, away from it ${off}`);
@@ -106,35 +164,51 @@ export async function sketchpadSteps(ctx: SuiteContext): Promise<void> {
   });
 
   for (const digit of [1, 7, 0, 4, 2]) {
-    await runner.check(`sketchpad: a drawn ${digit} is predicted as ${digit}`, async () => {
-      frame = await panel(page, PANEL_TITLES.sketchpad);
-      await drawStrokes(page, frame, DIGIT_STROKES[digit]);
-      const predicted = await settledPrediction(frame);
-      const confidence = await frameText(frame, '#confidence');
-      const bars = await frame.locator('#bars li').count();
-      const top = await frame.locator('#bars li.top').count();
-      await clearPad(frame);
-      assert(predicted === String(digit), `drew ${digit}, the panel shows ${predicted} (${confidence})`);
-      assert(bars === 10 && top === 3, `expected 10 probability bars with 3 marked, got ${bars} and ${top}`);
-      return `shows ${predicted}, ${confidence}`;
-    }, 60_000);
+    await runner.check(
+      `sketchpad: a drawn ${digit} is predicted as ${digit}`,
+      async () => {
+        frame = await panel(page, PANEL_TITLES.sketchpad);
+        await drawStrokes(page, frame, DIGIT_STROKES[digit]);
+        const predicted = await settledPrediction(frame);
+        const confidence = await frameText(frame, '#confidence');
+        const bars = await frame.locator('#bars li').count();
+        const top = await frame.locator('#bars li.top').count();
+        await clearPad(frame);
+        assert(predicted === String(digit), `drew ${digit}, the panel shows ${predicted} (${confidence})`);
+        assert(bars === 10 && top === 3, `expected 10 probability bars with 3 marked, got ${bars} and ${top}`);
+        return `shows ${predicted}, ${confidence}`;
+      },
+      60_000,
+    );
   }
 
-  await runner.check('sketchpad: prediction round trip (webview → extension host → webview), 20 requests', async () => {
-    frame = await panel(page, PANEL_TITLES.sketchpad);
-    await drawStrokes(page, frame, DIGIT_STROKES[7]);
-    await settledPrediction(frame);
-    const digit = frame.locator('#digit');
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const before = Number(await digit.getAttribute('data-predictions'));
-      await frame.locator('#predict').click();
-      await until('the next prediction', async () => Number(await digit.getAttribute('data-predictions')), (n) => n > before, { timeoutMs: 10_000, intervalMs: 20 });
-      times.push(Number(await digit.getAttribute('data-round-trip-ms')));
-    }
-    await clearPad(frame);
-    times.sort((a, b) => a - b);
-    assert(times.every((t) => Number.isFinite(t) && t >= 0), `round trips ${times.join(', ')}`);
-    return `round trip p50 ${times[10]} ms, max ${times[19]} ms (on this machine; not a pass/fail limit)`;
-  }, 120_000);
+  await runner.check(
+    'sketchpad: prediction round trip (webview → extension host → webview), 20 requests',
+    async () => {
+      frame = await panel(page, PANEL_TITLES.sketchpad);
+      await drawStrokes(page, frame, DIGIT_STROKES[7]);
+      await settledPrediction(frame);
+      const digit = frame.locator('#digit');
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const before = Number(await digit.getAttribute('data-predictions'));
+        await frame.locator('#predict').click();
+        await until(
+          'the next prediction',
+          async () => Number(await digit.getAttribute('data-predictions')),
+          (n) => n > before,
+          { timeoutMs: 10_000, intervalMs: 20 },
+        );
+        times.push(Number(await digit.getAttribute('data-round-trip-ms')));
+      }
+      await clearPad(frame);
+      times.sort((a, b) => a - b);
+      assert(
+        times.every((t) => Number.isFinite(t) && t >= 0),
+        `round trips ${times.join(', ')}`,
+      );
+      return `round trip p50 ${times[10]} ms, max ${times[19]} ms (on this machine; not a pass/fail limit)`;
+    },
+    120_000,
+  );
 }

@@ -13,7 +13,17 @@ describe('activation and API', () => {
   it('registers every MNIST command', async () => {
     await activateExtension();
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['trainModel', 'stopTraining', 'openSketchpad', 'showTrainingChart', 'showModelSummary', 'evaluateModel', 'classifyDigit', 'useBundledModel', 'installNativeBackend']) {
+    for (const id of [
+      'trainModel',
+      'stopTraining',
+      'openSketchpad',
+      'showTrainingChart',
+      'showModelSummary',
+      'evaluateModel',
+      'classifyDigit',
+      'useBundledModel',
+      'installNativeBackend',
+    ]) {
       assert.ok(commands.includes(`mnist.${id}`), `mnist.${id} is registered`);
     }
   });

@@ -18,9 +18,19 @@ describe('MNIST: Classify Digit', () => {
   });
 
   it('classifies a multi-selection of PNG formats', async () => {
-    const files = ['two-grey-alpha.png', 'one-rgb.png', 'zero-rgba.png', 'four-grey16.png', 'one-palette.png', 'four-interlaced.png'];
+    const files = [
+      'two-grey-alpha.png',
+      'one-rgb.png',
+      'zero-rgba.png',
+      'four-grey16.png',
+      'one-palette.png',
+      'four-interlaced.png',
+    ];
     const results = await classify(fixture(files[0]), files.map(fixture));
-    assert.deepEqual(results.map((r) => r.digit), [2, 1, 0, 4, 1, 4]);
+    assert.deepEqual(
+      results.map((r) => r.digit),
+      [2, 1, 0, 4, 1, 4],
+    );
   });
 
   it('names each bad file and still classifies the others', async () => {

@@ -1,5 +1,5 @@
-// Entry point of the extension-host suites, for @vscode/test-electron (extensionTestsPath) and for the
-// extension itself when MNIST_EXTENSION_TESTS names this file (how CI runs them inside code-server).
+// Entry point of the extension-host suites, for @vscode/test-electron (extensionTestsPath) and for the test-runner
+// extension (test/vscode/runnerExtension) when MNIST_EXTENSION_TESTS names this file (how CI runs them in code-server).
 import Mocha from 'mocha';
 import { writeFileSync } from 'node:fs';
 

@@ -6,9 +6,11 @@ import { activateExtension, setTrainingSettings } from './helpers';
 describe('MNIST: Train Model (a small run)', () => {
   before(async () => {
     await activateExtension();
-    await setTrainingSettings({ 'training.epochs': 1, 'training.trainingSubset': 400, 'backend': 'wasm' });
+    await setTrainingSettings({ 'training.epochs': 1, 'training.trainingSubset': 400, backend: 'wasm' });
   });
-  after(() => setTrainingSettings({ 'training.epochs': undefined, 'training.trainingSubset': undefined, 'backend': undefined }));
+  after(() =>
+    setTrainingSettings({ 'training.epochs': undefined, 'training.trainingSubset': undefined, backend: undefined }),
+  );
 
   it('trains in a child process, saves the model and makes it active', async () => {
     const outcome = await vscode.commands.executeCommand<RunOutcome>('mnist.trainModel');

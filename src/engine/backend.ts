@@ -1,0 +1,108 @@
+// Chooses the compute backend: native TensorFlow, then WebAssembly, then plain JS.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { registerWasmGradients } from './wasm/gradients';
+import { canUseThreads, wantedThreads, withThreadedWasm } from './wasm/threads';
+import { builtFile } from './paths';
+
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type BackendPreference = 'auto' | BackendName;
+
+export interface BackendChoice {
+  name: BackendName;
+  /** Why this backend runs, and why the faster ones did not. */
+  reason: string;
+  warning?: string;
+}
+
+export interface BackendOptions {
+  /** Folders to look for an installed @tensorflow/tfjs-node in (besides the usual resolution). */
+  nativeSearchPaths?: string[];
+  /** Folder holding the tfjs-backend-wasm .wasm binaries. */
+  wasmDir?: string;
+  /** Threads for the wasm backend (default: wantedThreads()); 1 = the single-threaded build. */
+  threads?: number;
+}
+
+const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
+const WASM_FILE = 'tfjs-backend-wasm-simd.wasm';
+const CPU_WARNING =
+  'The plain JavaScript (cpu) backend trains this model at about 1 image/s; use wasm or tensorflow to train.';
+
+function loadNative(searchPaths: string[]): string | undefined {
+  let resolved: string;
+  try {
+    resolved = require.resolve(NATIVE_PACKAGE, { paths: [...searchPaths, __dirname] });
+  } catch {
+    return `${NATIVE_PACKAGE} is not installed`;
+  }
+  try {
+    require(resolved);
+    return undefined;
+  } catch (err) {
+    return `${NATIVE_PACKAGE} is installed but failed to load: ${firstLine(err)}`;
+  }
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0];
+}
+
+/** The folder with the .wasm binaries: the build's copies, or the installed package's. */
+export function defaultWasmDir(): string {
+  if (existsSync(builtFile(WASM_FILE))) return dirname(builtFile(WASM_FILE));
+  return dirname(require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${WASM_FILE}`));
+}
+
+/** Starts the wasm backend, threaded when the build's worker file is there; returns the number of threads. */
+async function useWasm(wasmDir: string, threads = wantedThreads()): Promise<number> {
+  setWasmPaths(wasmDir.endsWith('/') ? wasmDir : `${wasmDir}/`);
+  const start = () => tf.setBackend('wasm');
+  const started = canUseThreads(wasmDir, threads) ? await withThreadedWasm(wasmDir, threads, start) : await start();
+  if (!started) throw new Error('the wasm backend failed to initialise');
+  registerWasmGradients();
+  return getThreadsCount();
+}
+
+let current: BackendChoice | undefined;
+
+/** Selects and initialises a backend once per process; later calls return the first choice. */
+export async function initBackend(
+  preference: BackendPreference = 'auto',
+  options: BackendOptions = {},
+): Promise<BackendChoice> {
+  if (current) return current;
+  const notes: string[] = [];
+
+  if (preference === 'auto' || preference === 'tensorflow') {
+    const problem = loadNative(options.nativeSearchPaths ?? []);
+    if (!problem && (await tf.setBackend('tensorflow'))) {
+      return (current = { name: 'tensorflow', reason: 'native TensorFlow (@tensorflow/tfjs-node) loaded' });
+    }
+    notes.push(`native backend not used: ${problem ?? 'it failed to initialise'}`);
+  } else {
+    notes.push(`backend "${preference}" requested`);
+  }
+
+  if (preference !== 'cpu') {
+    try {
+      const threads = await useWasm(options.wasmDir ?? defaultWasmDir(), options.threads);
+      const kind = threads > 1 ? `SIMD, ${threads} threads` : 'SIMD';
+      return (current = { name: 'wasm', reason: `WebAssembly (${kind}); ${notes.join('; ')}` });
+    } catch (err) {
+      notes.push(`wasm backend not used: ${firstLine(err)}`);
+    }
+  }
+
+  await tf.setBackend('cpu');
+  return (current = { name: 'cpu', reason: `plain JavaScript; ${notes.join('; ')}`, warning: CPU_WARNING });
+}
+
+export function currentBackend(): BackendChoice | undefined {
+  return current;
+}

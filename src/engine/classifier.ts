@@ -1,0 +1,94 @@
+// In-process inference for the extension host: lazily starts TensorFlow and loads the active model.
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { initBackend, type BackendChoice, type BackendPreference } from './backend';
+import { pngToMnistImage } from './image/png';
+import { predictDigit, type Prediction } from './predict';
+import { toMnistImage, type MnistImage } from './image/preprocess';
+import { loadModel, type ModelMetadata } from './model/storage';
+import { disposeModel } from './training/train';
+
+export interface Classification extends Prediction {
+  /** The 28x28 image the model saw (784 values, 0..1). */
+  image: Float32Array;
+}
+
+export interface ModelSource {
+  dir: string;
+  /** "bundled", "trained" or "custom" (the mnist.modelPath setting). */
+  kind: 'bundled' | 'trained' | 'custom';
+}
+
+export interface ActiveModel {
+  model: LayersModel;
+  metadata?: ModelMetadata;
+  source: ModelSource;
+}
+
+export class DigitClassifier {
+  private backend: Promise<BackendChoice> | undefined;
+  private active: Promise<ActiveModel> | undefined;
+  private source: ModelSource;
+
+  constructor(
+    source: ModelSource,
+    private readonly backendPreference: () => BackendPreference,
+    private readonly nativeSearchPaths: () => string[],
+  ) {
+    this.source = source;
+  }
+
+  get modelSource(): ModelSource {
+    return this.source;
+  }
+
+  startBackend(): Promise<BackendChoice> {
+    this.backend ??= initBackend(this.backendPreference(), { nativeSearchPaths: this.nativeSearchPaths() });
+    return this.backend;
+  }
+
+  /** The loaded model; loads it on first use. A failed load is not cached, so a fixed file is picked up. */
+  activeModel(): Promise<ActiveModel> {
+    if (!this.active) {
+      const source = this.source;
+      this.active = this.startBackend()
+        .then(() => loadModel(source.dir))
+        .then(({ model, metadata }) => ({ model, metadata, source }));
+      this.active.catch(() => (this.active = undefined));
+    }
+    return this.active;
+  }
+
+  /** Switches to another model folder; the old model is freed once loaded ones are no longer in use. */
+  async useModel(source: ModelSource): Promise<ActiveModel> {
+    const previous = this.active;
+    this.source = source;
+    this.active = undefined;
+    const next = await this.activeModel();
+    previous?.then(
+      (old) => disposeModel(old.model),
+      () => undefined,
+    );
+    return next;
+  }
+
+  async classifyImage(image: MnistImage): Promise<Classification> {
+    const { model } = await this.activeModel();
+    return { ...predictDigit(model, image.pixels), image: image.pixels };
+  }
+
+  async classifyPng(bytes: Uint8Array, file = 'image.png'): Promise<Classification> {
+    return this.classifyImage(pngToMnistImage(bytes, file));
+  }
+
+  async classifyPixels(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Classification> {
+    return this.classifyImage(toMnistImage({ data: rgba, width, height, channels: 4 }));
+  }
+
+  dispose(): void {
+    this.active?.then(
+      (old) => disposeModel(old.model),
+      () => undefined,
+    );
+    this.active = undefined;
+  }
+}

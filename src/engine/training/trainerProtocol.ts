@@ -1,0 +1,84 @@
+// Messages between the extension host and the training process, validated on receipt by both sides.
+import * as v from 'valibot';
+import { validMessage } from '../../shared/messageValidation';
+
+const finite = v.pipe(v.number(), v.finite());
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const backendName = v.picklist(['tensorflow', 'wasm', 'cpu']);
+
+const TrainOptionsSchema = v.object({
+  epochs: v.pipe(count, v.minValue(1), v.maxValue(1000)),
+  batchSize: v.pipe(count, v.minValue(1), v.maxValue(4096)),
+  learningRate: v.pipe(finite, v.gtValue(0), v.ltValue(1)),
+  validationSplit: v.pipe(finite, v.minValue(0), v.ltValue(1)),
+  earlyStoppingPatience: count,
+  seed: count,
+  augment: v.boolean(),
+  trainingSubset: count,
+});
+
+export const TrainerRequestSchema = v.variant('type', [
+  v.object({
+    type: v.literal('start'),
+    options: TrainOptionsSchema,
+    backend: v.picklist(['auto', 'tensorflow', 'wasm', 'cpu']),
+    nativeSearchPaths: v.array(v.string()),
+    dataDir: v.string(),
+    /** Where the finished model is saved (atomically). */
+    outDir: v.string(),
+  }),
+  v.object({ type: v.literal('cancel') }),
+]);
+
+const EpochSchema = v.object({
+  epoch: count,
+  epochs: count,
+  loss: finite,
+  accuracy: finite,
+  valLoss: v.optional(finite),
+  valAccuracy: v.optional(finite),
+  imagesPerSecond: finite,
+  seconds: finite,
+});
+
+export const TrainerEventSchema = v.variant('type', [
+  v.object({ type: v.literal('backend'), name: backendName, reason: v.string(), warning: v.optional(v.string()) }),
+  v.object({
+    type: v.literal('batch'),
+    epoch: count,
+    epochs: count,
+    batch: count,
+    batches: count,
+    loss: finite,
+    accuracy: finite,
+    imagesPerSecond: finite,
+  }),
+  v.object({ type: v.literal('epoch'), result: EpochSchema }),
+  v.object({ type: v.literal('evaluating'), done: count, total: count }),
+  v.object({
+    type: v.literal('done'),
+    modelDir: v.string(),
+    testAccuracy: finite,
+    testLoss: finite,
+    epochsRun: count,
+    bestEpoch: count,
+    stoppedEarly: v.boolean(),
+    seconds: finite,
+    /** Worker threads that trained (data-parallel), or 1. */
+    workers: v.pipe(count, v.minValue(1)),
+  }),
+  v.object({ type: v.literal('cancelled') }),
+  v.object({ type: v.literal('failed'), message: v.string() }),
+]);
+
+export type TrainerRequest = v.InferOutput<typeof TrainerRequestSchema>;
+export type TrainerEvent = v.InferOutput<typeof TrainerEventSchema>;
+export type EpochEvent = v.InferOutput<typeof EpochSchema>;
+
+export function parseTrainerRequest(message: unknown): TrainerRequest | undefined {
+  return validMessage(TrainerRequestSchema, message);
+}
+
+export function parseTrainerEvent(message: unknown): TrainerEvent | undefined {
+  return validMessage(TrainerEventSchema, message);
+}

@@ -1,5 +1,0 @@
-// The engine parts the extension host runs in-process (inference, evaluation, data). Bundled on its own
-// (dist/engineHost.js) and required on first use, so activation never parses TensorFlow.js.
-export { DigitClassifier } from './classifier';
-export { evaluate } from './engine/evaluate';
-export { loadMnist } from './engine/idx';

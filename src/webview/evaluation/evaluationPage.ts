@@ -1,0 +1,360 @@
+// Evaluation webview: test-set accuracy and loss, per-class accuracy, a clickable confusion matrix, the
+// misclassified digits and sample training digits per class.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import { byId, digitCanvas, h, icon } from '../common/dom';
+import { cellTitle, classAccuracyRows, heatCells, heatTextIsLight } from './evaluationLayout';
+import { formatCount, formatPercent } from '../../shared/format';
+import type { DigitView, EvaluationRequest, EvaluationUpdate, EvaluationView } from '../../shared/evaluationProtocol';
+import { LatestRequest } from '../../shared/throttle';
+import { connectToHost, onHostMessage } from '../common/vscodeApi';
+
+interface EvaluationState {
+  tab: number;
+  cell?: { label: number; predicted: number };
+}
+
+const host = connectToHost<EvaluationRequest, EvaluationState>();
+const state = restoreState(host.savedState());
+/** One id sequence for both kinds of request, so a requestError names exactly one. */
+const requests = new LatestRequest();
+let cellRequest = -1;
+let samplesRequest = -1;
+let samplesRequested = false;
+
+function restoreState(saved: unknown): EvaluationState {
+  const s = (typeof saved === 'object' && saved !== null ? saved : {}) as Partial<EvaluationState>;
+  const isDigit = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 9;
+  return {
+    tab: Number.isInteger(s.tab) && (s.tab as number) >= 0 && (s.tab as number) <= 2 ? (s.tab as number) : 0,
+    cell:
+      s.cell && isDigit(s.cell.label) && isDigit(s.cell.predicted)
+        ? { label: s.cell.label, predicted: s.cell.predicted }
+        : undefined,
+  };
+}
+
+document.body.append(
+  h(
+    'main',
+    { class: 'evaluation' },
+    h('div', { id: 'banner', class: 'banner', role: 'status', hidden: true }),
+    h('div', { id: 'content', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Waiting for the evaluation…')),
+  ),
+);
+
+function evaluateButton(label: string): HTMLElement {
+  const button = h('vscode-button', { icon: 'refresh' }, label);
+  button.addEventListener('click', () => host.post({ type: 'evaluate' }));
+  return button;
+}
+
+function showBusy(text: string): void {
+  byId('banner').hidden = true;
+  byId('content').replaceChildren(h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ` ${text}`));
+}
+
+function showError(message: string): void {
+  byId('content').replaceChildren(h('p', { class: 'error', role: 'alert' }, message), evaluateButton('Evaluate again'));
+}
+
+function digitFigure(digit: DigitView, caption: string, label: string): HTMLElement {
+  return h('figure', { class: 'digit-figure' }, digitCanvas(digit.image, label), h('figcaption', {}, caption));
+}
+
+// ---- Overview tab ----
+
+function overview(evaluation: EvaluationView): HTMLElement {
+  const bars = classAccuracyRows(evaluation.perClassAccuracy, evaluation.confusion).map((row) => {
+    const bar = h('span', { class: 'bar' });
+    bar.style.width = `${row.accuracy * 100}%`;
+    return h(
+      'li',
+      { class: 'bar-row', 'aria-label': `Digit ${row.digit}: ${row.text} of ${formatCount(row.count)}` },
+      h('span', { class: 'bar-digit' }, String(row.digit)),
+      h('span', { class: 'bar-track' }, bar),
+      h('span', { class: 'bar-value' }, row.text),
+    );
+  });
+  return h(
+    'div',
+    { class: 'overview' },
+    h(
+      'section',
+      { class: 'headline', 'aria-label': 'Overall results' },
+      h(
+        'div',
+        { class: 'metric' },
+        h('span', { class: 'metric-value' }, formatPercent(evaluation.accuracy, 2)),
+        h('span', { class: 'metric-name' }, 'accuracy'),
+      ),
+      h(
+        'div',
+        { class: 'metric' },
+        h('span', { class: 'metric-value' }, evaluation.loss.toFixed(4)),
+        h('span', { class: 'metric-name' }, 'loss'),
+      ),
+      h(
+        'div',
+        { class: 'metric' },
+        h('span', { class: 'metric-value' }, formatCount(evaluation.n)),
+        h('span', { class: 'metric-name' }, 'test digits'),
+      ),
+      h(
+        'div',
+        { class: 'metric' },
+        h('span', { class: 'metric-value' }, formatCount(evaluation.misclassifiedTotal)),
+        h('span', { class: 'metric-name' }, 'mistakes'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'overview-grid' },
+      h(
+        'section',
+        { 'aria-labelledby': 'classes-heading' },
+        h('h2', { id: 'classes-heading' }, 'Accuracy per digit'),
+        h('ol', { class: 'bars' }, ...bars),
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'confusion-heading' },
+        h('h2', { id: 'confusion-heading' }, 'Confusion matrix'),
+        h('p', { class: 'muted' }, 'Rows: true digit · columns: prediction. Select a cell to see its digits.'),
+        confusionTable(evaluation.confusion),
+      ),
+    ),
+    h('section', { id: 'cell', class: 'cell-digits', 'aria-live': 'polite' }),
+  );
+}
+
+function confusionTable(confusion: number[][]): HTMLTableElement {
+  const cells = heatCells(confusion);
+  const table = h(
+    'table',
+    { class: 'confusion' },
+    h(
+      'caption',
+      { class: 'visually-hidden' },
+      'Confusion matrix: rows are the true digits, columns the predicted digits',
+    ),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('td', { class: 'corner' }, 'true ↓ / predicted →'),
+        ...cells.map((_, d) => h('th', { scope: 'col' }, String(d))),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...cells.map((row, label) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, String(label)),
+          ...row.map((cell) => {
+            const button = h(
+              'button',
+              {
+                class: `heat ${cell.correct ? 'correct' : 'wrong'}${heatTextIsLight(cell.heat) ? ' strong' : ''}`,
+                'aria-label': cell.ariaLabel,
+                title: cell.ariaLabel,
+                'data-label': cell.label,
+                'data-predicted': cell.predicted,
+                disabled: cell.count === 0,
+              },
+              cell.count ? formatCount(cell.count) : '',
+            );
+            button.style.setProperty('--heat', String(cell.heat));
+            return h('td', {}, button);
+          }),
+        ),
+      ),
+    ),
+  );
+  table.addEventListener('click', (event) => {
+    const button = (event.target as HTMLElement).closest('button.heat');
+    if (button instanceof HTMLButtonElement)
+      requestCell(Number(button.dataset.label), Number(button.dataset.predicted));
+  });
+  table.addEventListener('keydown', (event) => moveFocus(table, event));
+  return table;
+}
+
+/** Arrow keys move between the matrix cells. */
+function moveFocus(table: HTMLTableElement, event: KeyboardEvent): void {
+  const button = (event.target as HTMLElement).closest('button.heat') as HTMLButtonElement | null;
+  const step = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[event.key];
+  if (!button || !step) return;
+  let label = Number(button.dataset.label);
+  let predicted = Number(button.dataset.predicted);
+  for (;;) {
+    label += step[0];
+    predicted += step[1];
+    if (label < 0 || label > 9 || predicted < 0 || predicted > 9) return;
+    const next = table.querySelector<HTMLButtonElement>(`button[data-label="${label}"][data-predicted="${predicted}"]`);
+    if (next && !next.disabled) {
+      event.preventDefault();
+      next.focus();
+      return;
+    }
+  }
+}
+
+function requestCell(label: number, predicted: number): void {
+  state.cell = { label, predicted };
+  host.saveState(state);
+  byId('cell').replaceChildren(h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ' Loading digits…'));
+  cellRequest = requests.next();
+  host.post({ type: 'cell', requestId: cellRequest, label, predicted });
+}
+
+function showCell(update: Extract<EvaluationUpdate, { type: 'cell' }>): void {
+  const section = document.getElementById('cell');
+  if (!section) return;
+  section.replaceChildren(
+    h('h2', {}, cellTitle(update.label, update.predicted, update.total, update.digits.length)),
+    h(
+      'div',
+      { class: 'gallery' },
+      ...update.digits.map((d) => {
+        const confidence = d.confidence === undefined ? '' : ` · ${formatPercent(d.confidence, 0)}`;
+        return digitFigure(
+          d,
+          `#${d.index}${confidence}`,
+          `Test digit ${d.index}, a ${d.label} predicted as ${d.predicted ?? d.label}`,
+        );
+      }),
+    ),
+  );
+}
+
+// ---- Misclassified tab ----
+
+function misclassified(evaluation: EvaluationView): HTMLElement {
+  const shown = evaluation.misclassified.length;
+  return h(
+    'section',
+    { class: 'mistakes', 'aria-label': 'Misclassified test digits' },
+    h(
+      'p',
+      { class: 'muted' },
+      shown < evaluation.misclassifiedTotal
+        ? `The first ${shown} of ${formatCount(evaluation.misclassifiedTotal)} misclassified test digits.`
+        : `${formatCount(shown)} misclassified test digits.`,
+    ),
+    h(
+      'div',
+      { class: 'gallery' },
+      ...evaluation.misclassified.map((d) =>
+        digitFigure(
+          d,
+          `${d.label} → ${d.predicted} · ${formatPercent(d.confidence ?? 0, 0)}`,
+          `Test digit ${d.index}: a ${d.label} predicted as ${d.predicted} with ${formatPercent(d.confidence ?? 0, 0)} confidence`,
+        ),
+      ),
+    ),
+  );
+}
+
+// ---- Training samples tab ----
+
+function requestSamples(): void {
+  if (samplesRequested) return;
+  samplesRequested = true;
+  samplesRequest = requests.next();
+  host.post({ type: 'samples', requestId: samplesRequest });
+}
+
+function showSamples(classes: DigitView[][]): void {
+  const section = document.getElementById('samples');
+  section?.replaceChildren(
+    ...classes.map((digits, label) =>
+      h(
+        'div',
+        { class: 'sample-row' },
+        h('h3', { class: 'sample-label', 'aria-label': `Training digits labelled ${label}` }, String(label)),
+        h(
+          'div',
+          { class: 'gallery' },
+          ...digits.map((d) => digitCanvas(d.image, `Training digit ${d.index}, labelled ${label}`)),
+        ),
+      ),
+    ),
+  );
+}
+
+// ---- Tabs ----
+
+function render(evaluation: EvaluationView): void {
+  byId('banner').hidden = true;
+  samplesRequested = false;
+  const tabs = h(
+    'vscode-tabs',
+    { 'selected-index': state.tab },
+    h('vscode-tab-header', { slot: 'header' }, 'Overview'),
+    h('vscode-tab-panel', {}, overview(evaluation)),
+    h('vscode-tab-header', { slot: 'header' }, `Misclassified (${formatCount(evaluation.misclassifiedTotal)})`),
+    h('vscode-tab-panel', {}, misclassified(evaluation)),
+    h('vscode-tab-header', { slot: 'header' }, 'Training samples'),
+    h(
+      'vscode-tab-panel',
+      {},
+      h(
+        'section',
+        { id: 'samples', class: 'samples', 'aria-label': 'Training digits per class' },
+        h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ' Loading training digits…'),
+      ),
+    ),
+  );
+  tabs.addEventListener('vsc-tabs-select', (event) => {
+    state.tab = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+    host.saveState(state);
+    if (state.tab === 2) requestSamples();
+  });
+  byId('content').replaceChildren(h('p', { class: 'muted model' }, evaluation.modelLabel), tabs);
+  if (state.tab === 2) requestSamples();
+  if (state.cell) requestCell(state.cell.label, state.cell.predicted);
+}
+
+onHostMessage<EvaluationUpdate>((update) => {
+  switch (update.type) {
+    case 'evaluating':
+      showBusy(`Evaluating on the test set… (${update.modelLabel})`);
+      break;
+    case 'evaluation':
+      render(update.evaluation);
+      break;
+    case 'evaluationError':
+      showError(update.message);
+      break;
+    case 'stale': {
+      const banner = byId('banner');
+      banner.replaceChildren(
+        h('span', {}, `The active model changed (${update.modelLabel}).`),
+        evaluateButton('Evaluate again'),
+      );
+      banner.hidden = false;
+      break;
+    }
+    case 'cell':
+      if (update.requestId === cellRequest) showCell(update);
+      break;
+    case 'samples':
+      if (update.requestId === samplesRequest) showSamples(update.classes);
+      break;
+    case 'requestError':
+      if (update.requestId === cellRequest)
+        document.getElementById('cell')?.replaceChildren(h('p', { class: 'error', role: 'alert' }, update.message));
+      else if (update.requestId === samplesRequest)
+        document.getElementById('samples')?.replaceChildren(h('p', { class: 'error', role: 'alert' }, update.message));
+      break;
+  }
+});
+host.post({ type: 'ready' });

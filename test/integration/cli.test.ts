@@ -1,0 +1,123 @@
+import { BUNDLES, builtFile } from '../../src/engine/paths';
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const cli = builtFile(BUNDLES.cli);
+const fixtures = resolve('test/fixtures/png');
+const run = promisify(execFile);
+
+interface Manifest {
+  digits: { file: string; label: number; format: string }[];
+}
+
+async function mnist(...args: string[]): Promise<{ code: number; json: any; stdout: string; stderr: string }> {
+  return mnistWithEnv({}, ...args);
+}
+
+async function mnistWithEnv(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; json: any; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      maxBuffer: 1 << 24,
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, json: JSON.parse(stdout.trim().split('\n').at(-1)!), stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, json: JSON.parse(e.stdout.trim().split('\n').at(-1)!), stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('CLI (dist/cli.js) with the bundled model', () => {
+  before(() => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+  });
+
+  it('classifies real MNIST digits saved in every PNG format', async () => {
+    const manifest: Manifest = JSON.parse(readFileSync(join(fixtures, 'manifest.json'), 'utf8'));
+    const files = manifest.digits.map((d) => join(fixtures, d.file));
+    const { code, json } = await mnist('classify', ...files, '--json');
+    assert.equal(code, 0);
+    assert.equal(json.results.length, files.length);
+    manifest.digits.forEach((digit, i) => {
+      const result = json.results[i];
+      assert.equal(result.digit, digit.label, `${digit.file} (${digit.format})`);
+      assert.equal(result.top3.length, 3);
+      assert.ok(result.top3[0].probability > 0.5);
+    });
+  });
+
+  it('reports each bad file clearly, still classifies the rest, and exits non-zero', async () => {
+    const bad = ['corrupt.png', 'empty.png', 'not-a-png.png', 'blank.png', 'missing.png'].map((f) => join(fixtures, f));
+    const { code, json, stderr } = await mnist('classify', join(fixtures, 'seven-grey8.png'), ...bad, '--json');
+    assert.equal(code, 1);
+    assert.equal(json.results[0].digit, 7);
+    const errors = json.results.slice(1).map((r: { error: string }) => r.error);
+    assert.match(errors[0], /^corrupt\.png: /);
+    assert.match(errors[1], /^empty\.png: the file is empty/);
+    assert.match(errors[2], /^not-a-png\.png: .*not a PNG/);
+    assert.match(errors[3], /^blank\.png: no digit found/);
+    assert.match(errors[4], /^missing\.png: file not found/);
+    assert.match(stderr, /corrupt\.png: error:/);
+  });
+
+  it('summarises the bundled model: the seed CNN layers and parameter counts', async () => {
+    const { code, json } = await mnist('summary', '--json');
+    assert.equal(code, 0);
+    assert.deepEqual(
+      json.layers.map((l: { type: string }) => l.type),
+      ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'Flatten', 'Dense', 'Dense'],
+    );
+    assert.equal(json.totalParameters, 93322);
+    assert.ok(json.metadata.testAccuracy >= 0.992, `bundled model accuracy ${json.metadata.testAccuracy}`);
+  });
+
+  it('evaluates with --limit and reports accuracy, loss, n and backend', async () => {
+    const { code, json } = await mnist('evaluate', '--limit', '1000', '--json');
+    assert.equal(code, 0);
+    assert.equal(json.n, 1000);
+    assert.equal(json.backend, 'wasm');
+    assert.ok(json.accuracy > 0.98 && json.accuracy <= 1, `accuracy ${json.accuracy}`);
+    assert.ok(json.loss > 0 && json.loss < 0.1);
+  });
+
+  it('trains in one thread on the threaded wasm build (its SIMD kernels on shared memory) and learns', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'mnist-cli-'));
+    try {
+      const { code, json, stderr } = await mnistWithEnv(
+        { MNIST_TRAINING_WORKERS: '1' },
+        'train',
+        '--epochs',
+        '1',
+        '--limit',
+        '2000',
+        '--seed',
+        '1',
+        '--out',
+        out,
+        '--json',
+      );
+      assert.equal(code, 0, stderr);
+      assert.equal(json.workers, 1);
+      assert.equal(json.backend, 'wasm');
+      assert.ok(json.accuracy > 0.6, `test accuracy after 2,000 images: ${json.accuracy}`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects unknown commands and bad options with usage help', async () => {
+    const { code, stderr } = await run(process.execPath, [cli, 'fly'], {}).catch((e) => e);
+    assert.equal(code, 2);
+    assert.match(stderr, /unknown command "fly"/);
+    const bad = await run(process.execPath, [cli, 'train', '--epochs', 'many'], {}).catch((e) => e);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--epochs must be a whole number \(got "many"\)/);
+  });
+});
