@@ -22,6 +22,8 @@ import {
   TrainingCancelledError,
   type BatchProgress,
 } from '../engine/training/train';
+import { formatPercent } from '../shared/format';
+import { errorMessage } from '../shared/errors';
 
 const USAGE = `Usage: npm run mnist -- <command> [options]
 
@@ -81,7 +83,7 @@ function progressPrinter(json: boolean) {
     const filled = Math.round((p.batch / p.batches) * width);
     process.stderr.write(
       `\rEpoch ${p.epoch}/${p.epochs} [${'='.repeat(filled)}${' '.repeat(width - filled)}] ${p.batch}/${p.batches}` +
-        ` loss ${p.loss.toFixed(4)} acc ${(p.accuracy * 100).toFixed(1)}% ${Math.round(p.imagesPerSecond)} img/s `,
+        ` loss ${p.loss.toFixed(4)} acc ${formatPercent(p.accuracy, 1)} ${Math.round(p.imagesPerSecond)} img/s `,
     );
   };
 }
@@ -108,9 +110,9 @@ function modelDir(values: Values): string {
 function printEvaluation(evaluation: Evaluation, json: boolean) {
   log(
     json,
-    `Test accuracy ${(evaluation.accuracy * 100).toFixed(2)}% · loss ${evaluation.loss.toFixed(4)} · ${evaluation.n} images`,
+    `Test accuracy ${formatPercent(evaluation.accuracy, 2)} · loss ${evaluation.loss.toFixed(4)} · ${evaluation.n} images`,
   );
-  log(json, `Per class: ${evaluation.perClassAccuracy.map((a, d) => `${d}:${(a * 100).toFixed(1)}%`).join('  ')}`);
+  log(json, `Per class: ${evaluation.perClassAccuracy.map((a, d) => `${d}:${formatPercent(a, 1)}`).join('  ')}`);
   log(json, 'Confusion matrix (rows = true digit, columns = predicted):');
   log(json, '      ' + [...Array(10).keys()].map((d) => String(d).padStart(5)).join(''));
   evaluation.confusion.forEach((row, digit) =>
@@ -204,7 +206,7 @@ async function classifyCommand(values: Values, files: string[]) {
       const top3 = topDigits(prediction.probabilities);
       log(
         values.json,
-        `${file} → ${prediction.digit} (${top3.map((t) => `${t.digit} ${(t.probability * 100).toFixed(1)}%`).join(', ')})`,
+        `${file} → ${prediction.digit} (${top3.map((t) => `${t.digit} ${formatPercent(t.probability, 1)}`).join(', ')})`,
       );
       return { file, digit: prediction.digit, top3 };
     } catch (err) {
@@ -235,7 +237,7 @@ async function summaryCommand(values: Values) {
   if (metadata?.testAccuracy !== undefined)
     log(
       values.json,
-      `Test accuracy ${(metadata.testAccuracy * 100).toFixed(2)}% after ${metadata.epochsRun} epochs on ${metadata.backend}, ${metadata.date}`,
+      `Test accuracy ${formatPercent(metadata.testAccuracy, 2)} after ${metadata.epochsRun} epochs on ${metadata.backend}, ${metadata.date}`,
     );
   return { ...summary, metadata };
 }
@@ -295,7 +297,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     parsed = parse(argv);
   } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    console.error(`${errorMessage(err)}\n\n${USAGE}`);
     process.exitCode = 2;
     return;
   }
@@ -324,10 +326,10 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else {
-      console.error(`Error: ${(err as Error).message}`);
+      console.error(`Error: ${errorMessage(err)}`);
       process.exitCode = 1;
     }
-    if (values.json) process.stdout.write(JSON.stringify({ error: (err as Error).message }) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify({ error: errorMessage(err) }) + '\n');
   }
 }
 

@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { basename, join } from 'node:path';
 import { IMAGE_SIDE, IMAGE_SIZE } from '../../shared/mnistImage';
+import { errorMessage } from '../../shared/errors';
 
 const IMAGES_MAGIC = 2051;
 const LABELS_MAGIC = 2049;
@@ -37,7 +38,7 @@ function readMaybeGzipped(file: string): Uint8Array {
     try {
       bytes = gunzipSync(bytes);
     } catch (err) {
-      throw new IdxError(file, `is a damaged gzip file (${(err as Error).message})`);
+      throw new IdxError(file, `is a damaged gzip file (${errorMessage(err)})`);
     }
   }
   return bytes;

@@ -1,6 +1,7 @@
 // PNG decoding (pngjs) with size limits checked before any pixel is decoded.
 import { PNG } from 'pngjs';
 import { NoDigitError, toMnistImage, type MnistImage, type RawImage } from './preprocess';
+import { errorMessage } from '../../shared/errors';
 
 export const PNG_LIMITS = { maxSide: 4096, maxBytes: 25 * 1024 * 1024 };
 
@@ -27,7 +28,7 @@ export function decodePng(bytes: Uint8Array, file: string): RawImage {
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (err) {
-    throw new ImageInputError(file, `is a damaged PNG: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ImageInputError(file, `is a damaged PNG: ${errorMessage(err)}`);
   }
   const data = new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength);
   if (data.length !== png.width * png.height * 4) {

@@ -5,6 +5,7 @@ import { loadMnist } from '../data/idx';
 import { saveModel, trainedModelMetadata } from '../model/storage';
 import { disposeModel, train, TrainingCancelledError } from './train';
 import { parseTrainerRequest, type TrainerEvent, type TrainerRequest } from './trainerProtocol';
+import { errorMessage } from '../../shared/errors';
 
 /** At most this many batch reports a second; the last batch of an epoch is always reported. */
 const BATCH_REPORTS_PER_SECOND = 10;
@@ -82,7 +83,7 @@ process.on('message', (message) => {
   run(request)
     .catch(async (err) => {
       if (err instanceof TrainingCancelledError || controller.signal.aborted) await send({ type: 'cancelled' });
-      else await send({ type: 'failed', message: (err as Error).message ?? String(err) });
+      else await send({ type: 'failed', message: errorMessage(err) });
     })
     .finally(() => process.exit(0));
 });

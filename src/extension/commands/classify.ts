@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import type { DigitClassifier } from '../../engine/classifier';
 import { PNG_LIMITS } from '../../engine/image/png';
 import { topDigits, type RankedDigit } from '../../engine/ranking';
+import { formatPercent } from '../../shared/format';
+import { errorMessage } from '../../shared/errors';
 
 export interface FileClassification {
   file: string;
@@ -14,8 +16,7 @@ export interface FileClassification {
   error?: string;
 }
 
-const formatTop3 = (top3: RankedDigit[]) =>
-  top3.map((t) => `${t.digit} ${(t.probability * 100).toFixed(1)}%`).join(', ');
+const formatTop3 = (top3: RankedDigit[]) => top3.map((t) => `${t.digit} ${formatPercent(t.probability, 1)}`).join(', ');
 
 /** The files a command invocation is about: the Explorer multi-selection, the clicked file, or a picker. */
 export async function filesToClassify(clicked?: vscode.Uri, selected?: vscode.Uri[]): Promise<vscode.Uri[]> {
@@ -47,7 +48,7 @@ export async function classifyFile(classifier: DigitClassifier, uri: vscode.Uri)
     const top3 = topDigits(result.probabilities);
     return { file, uri, digit: result.digit, confidence: top3[0].probability, top3 };
   } catch (err) {
-    const message = (err as Error).message ?? String(err);
+    const message = errorMessage(err);
     return { file, uri, error: message.startsWith(file) ? message : `${file}: ${message}` };
   }
 }
@@ -79,7 +80,7 @@ export async function classifyCommand(
   if (results.length === 1) {
     const [r] = results;
     if (r.error) void vscode.window.showErrorMessage(`MNIST: ${r.error}`);
-    else void vscode.window.showInformationMessage(`${r.file} → ${r.digit} (${(r.confidence! * 100).toFixed(1)}%)`);
+    else void vscode.window.showInformationMessage(`${r.file} → ${r.digit} (${formatPercent(r.confidence!, 1)})`);
   } else {
     const failed = results.filter((r) => r.error).length;
     showResults(results);

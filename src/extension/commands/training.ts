@@ -1,12 +1,14 @@
 // MNIST: Train Model — runs the engine in a child process with a cancellable progress notification.
 import * as vscode from 'vscode';
 import { BUNDLES, builtFile, defaultDataDir } from '../../engine/paths';
-import { formatEpoch, percent } from '../../engine/training/progressText';
+import { formatEpoch } from '../../engine/training/progressText';
+import { formatPercent } from '../../shared/format';
 import type { ModelManager } from '../modelManager';
 import { backendFromSettings, trainOptionsFromSettings, type SettingReader } from '../settings';
 import type { TrainerEvent } from '../../engine/training/trainerProtocol';
 import type { TrainingMonitor } from '../training/trainingMonitor';
 import { TrainingRun, type RunOutcome } from '../training/trainingRun';
+import { errorMessage } from '../../shared/errors';
 
 export interface TrainingDeps {
   context: vscode.ExtensionContext;
@@ -50,7 +52,7 @@ export class TrainingController implements vscode.Disposable {
     try {
       options = trainOptionsFromSettings(read);
     } catch (err) {
-      void vscode.window.showErrorMessage(`MNIST: ${(err as Error).message}. Check the mnist.training settings.`);
+      void vscode.window.showErrorMessage(`MNIST: ${errorMessage(err)}. Check the mnist.training settings.`);
       return undefined;
     }
     const run = new TrainingRun(
@@ -88,7 +90,7 @@ export class TrainingController implements vscode.Disposable {
             const done = ((event.epoch - 1) * event.batches + event.batch) / (event.epochs * event.batches);
             progress.report({
               increment: Math.max(0, done * 100 - reported),
-              message: `Epoch ${event.epoch}/${event.epochs} · batch ${event.batch}/${event.batches} · loss ${event.loss.toFixed(3)} · acc ${percent(event.accuracy)}`,
+              message: `Epoch ${event.epoch}/${event.epochs} · batch ${event.batch}/${event.batches} · loss ${event.loss.toFixed(3)} · acc ${formatPercent(event.accuracy)}`,
             });
             reported = Math.max(reported, done * 100);
           } else if (event.type === 'evaluating') {
@@ -130,7 +132,7 @@ export class TrainingController implements vscode.Disposable {
     }
     const done = outcome.event;
     await models.useTrained();
-    const summary = `Test accuracy ${percent(done.testAccuracy, 2)} after ${done.epochsRun} epoch${done.epochsRun === 1 ? '' : 's'} (${Math.round(done.seconds)} s)`;
+    const summary = `Test accuracy ${formatPercent(done.testAccuracy, 2)} after ${done.epochsRun} epoch${done.epochsRun === 1 ? '' : 's'} (${Math.round(done.seconds)} s)`;
     monitor.finish(`Finished: ${summary}.`);
     const trainedBy = done.workers > 1 ? ` on ${done.workers} worker threads` : '';
     log.info(

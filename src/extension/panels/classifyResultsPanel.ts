@@ -8,7 +8,8 @@ import {
   type ClassifyResultsUpdate,
   type ClassifyRowView,
 } from '../../shared/classifyResultsProtocol';
-import { errorMessage, PanelHost, PanelSlot } from './panelHost';
+import { errorMessage } from '../../shared/errors';
+import { PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
 
 export interface ClassifyResult {

@@ -8,7 +8,8 @@ import {
 } from '../../shared/evaluationProtocol';
 import { cellDigits, evaluationView, sampleDigits } from './evaluationData';
 import { modelLabel } from './modelInfo';
-import { errorMessage, PanelHost, PanelSlot } from './panelHost';
+import { errorMessage } from '../../shared/errors';
+import { PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
 
 type Outcome =

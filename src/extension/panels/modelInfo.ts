@@ -2,13 +2,14 @@
 import type { ActiveModel } from '../../engine/classifier';
 import { formatShape, type ModelSummary } from '../../engine/model/summary';
 import type { ModelInfoView, ModelSummaryView } from '../../shared/modelSummaryProtocol';
+import { formatPercent } from '../../shared/format';
 
 type ModelDescription = Pick<ActiveModel, 'metadata' | 'source'>;
 
 /** "Model: bundled · 99.2%" (the accuracy only when the metadata has it). */
 export function modelLabel({ source, metadata }: ModelDescription): string {
   const accuracy = metadata?.testAccuracy;
-  return `Model: ${source.kind}${accuracy === undefined ? '' : ` · ${(accuracy * 100).toFixed(1)}%`}`;
+  return `Model: ${source.kind}${accuracy === undefined ? '' : ` · ${formatPercent(accuracy, 1)}`}`;
 }
 
 export function modelInfoView({ source, metadata }: ModelDescription): ModelInfoView {

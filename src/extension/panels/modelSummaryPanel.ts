@@ -7,7 +7,8 @@ import {
   type ModelSummaryUpdate,
 } from '../../shared/modelSummaryProtocol';
 import { summaryView } from './modelInfo';
-import { errorMessage, PanelHost, PanelSlot } from './panelHost';
+import { errorMessage } from '../../shared/errors';
+import { PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
 
 export class ModelSummaryPanel extends PanelHost<ModelSummaryRequest, ModelSummaryUpdate> {

@@ -108,7 +108,3 @@ export class PanelSlot<P extends OpenPanel> {
 function describe(message: unknown): string {
   return typeof message === 'object' && message !== null && 'type' in message ? String(message.type) : 'message';
 }
-
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

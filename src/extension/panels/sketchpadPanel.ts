@@ -5,7 +5,8 @@ import { topDigits } from '../../engine/ranking';
 import { NoDigitError, toMnistImage } from '../../engine/image/preprocess';
 import { SketchpadRequestSchema, type SketchpadRequest, type SketchpadUpdate } from '../../shared/sketchpadProtocol';
 import { modelLabel } from './modelInfo';
-import { errorMessage, PanelHost, PanelSlot } from './panelHost';
+import { errorMessage } from '../../shared/errors';
+import { PanelHost, PanelSlot } from './panelHost';
 import type { PanelServices } from './services';
 import { decodeInk, inkToPng, pixelsToBase64, pngFileName } from './sketchImage';
 

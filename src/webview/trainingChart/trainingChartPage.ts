@@ -14,6 +14,7 @@ import { batchSeries, epochAxis, epochSeries, trainingStats, type XY } from './t
 import { byId, h, onThemeChange, themeColor } from '../common/dom';
 import type { TrainingChartRequest, TrainingChartUpdate, TrainingView } from '../../shared/trainingChartProtocol';
 import { connectToHost, onHostMessage } from '../common/vscodeApi';
+import { formatPercent } from '../../shared/format';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
@@ -147,7 +148,7 @@ function render(view: TrainingView): void {
     ? `Epoch ${last.epoch}: training loss ${last.loss.toFixed(4)}${last.valLoss === undefined ? '' : `, validation loss ${last.valLoss.toFixed(4)}`}.`
     : 'No finished epoch yet.';
   byId('accuracy-summary').textContent = last
-    ? `Epoch ${last.epoch}: training accuracy ${(last.accuracy * 100).toFixed(2)}%${last.valAccuracy === undefined ? '' : `, validation accuracy ${(last.valAccuracy * 100).toFixed(2)}%`}.`
+    ? `Epoch ${last.epoch}: training accuracy ${formatPercent(last.accuracy, 2)}${last.valAccuracy === undefined ? '' : `, validation accuracy ${formatPercent(last.valAccuracy, 2)}`}.`
     : 'No finished epoch yet.';
   const lastBatch = view.batchLoss[view.batchLoss.length - 1];
   byId('batch-summary').textContent = lastBatch

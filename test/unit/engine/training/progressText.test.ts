@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { formatEpoch, percent } from '../../../../src/engine/training/progressText';
+import { formatEpoch } from '../../../../src/engine/training/progressText';
+import { formatPercent } from '../../../../src/shared/format';
 
 describe('progress wording (output channel and CLI)', () => {
   it('formats an epoch with its validation figures, speed and time', () => {
@@ -25,7 +26,7 @@ describe('progress wording (output channel and CLI)', () => {
   });
 
   it('formats percentages', () => {
-    assert.equal(percent(0.9944, 2), '99.44%');
-    assert.equal(percent(0.984), '98.4%');
+    assert.equal(formatPercent(0.9944, 2), '99.44%');
+    assert.equal(formatPercent(0.984), '98.4%');
   });
 });
