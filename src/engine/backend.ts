@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { registerWasmGradients } from './wasm/gradients';
+import { registerTrainingKernels } from './wasm/trainingKernels';
 import { canUseThreads, wantedThreads, withThreadedWasm } from './wasm/threads';
 import { builtFile } from './paths';
 
@@ -65,7 +65,7 @@ async function useWasm(wasmDir: string, threads = wantedThreads()): Promise<numb
   const start = () => tf.setBackend('wasm');
   const started = canUseThreads(wasmDir, threads) ? await withThreadedWasm(wasmDir, threads, start) : await start();
   if (!started) throw new Error('the wasm backend failed to initialise');
-  registerWasmGradients();
+  registerTrainingKernels();
   return getThreadsCount();
 }
 

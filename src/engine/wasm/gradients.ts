@@ -1,26 +1,17 @@
 // Convolution gradients for the wasm backend: our SIMD kernels for stride-1 unpadded convolutions, else built from
 // the backend's fast forward kernels (convolutions or patch-matrix products, whichever measured faster for the
-// shape). tfjs-backend-wasm has no Conv2DBackpropFilter and a slow Conv2DBackpropInput. registerWasmGradients also installs the other training kernels (MaxPoolGrad, relu + bias
-// gradient, MatMul, Sum, Identity).
+// shape). tfjs-backend-wasm has no Conv2DBackpropFilter and a slow Conv2DBackpropInput.
 import {
   backend_util,
-  getKernel,
-  registerKernel,
-  unregisterKernel,
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropInputAttrs,
   type KernelBackend,
-  type KernelConfig,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { patchRows, sumPatchRows, type PatchGeometry } from './im2col';
 import { KernelRunner } from './kernelRunner';
-import { fewerTransposesMatMulKernel } from './matMul';
-import { maxPoolGrad } from './maxPoolGrad';
-import { leadingSumKernel, sharedIdentityKernel } from './fastPaths';
-import { RELU_BIAS_GRAD } from './fusedConvolution';
-import { reluBiasGradKernel, simdKernels } from './simdKernels';
+import { simdKernels } from './simdKernels';
 
 type Shape4 = [number, number, number, number];
 type Pairs = [number, number][];
@@ -245,32 +236,4 @@ export function conv2dBackpropInputByConvolution({
   const flipped = k.reverse(filter, [0, 1]);
   const transposed = k.transpose(flipped, [0, 1, 3, 2]); // [kh, kw, F, C]
   return k.finish(k.conv2d(spread, transposed, pad, [1, 1]));
-}
-
-let registered = false;
-
-function replaceKernel(kernelName: string, kernelFunc: unknown): void {
-  if (getKernel(kernelName, 'wasm')) unregisterKernel(kernelName, 'wasm');
-  registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as never });
-}
-
-/** Wraps a built-in wasm kernel (set up already, as the backend has started) with a faster path for some cases. */
-function wrapKernel(kernelName: string, wrap: (original: KernelConfig) => KernelConfig): void {
-  const original = getKernel(kernelName, 'wasm');
-  if (!original) throw new Error(`wasm kernel ${kernelName} is missing`);
-  unregisterKernel(kernelName, 'wasm');
-  registerKernel(wrap(original));
-}
-
-/** Installs the convolution gradients above, MaxPoolGrad, the relu + bias gradient, and faster paths for BatchMatMul, Sum and Identity. */
-export function registerWasmGradients(): void {
-  if (registered) return;
-  replaceKernel(RELU_BIAS_GRAD, reluBiasGradKernel);
-  replaceKernel('Conv2DBackpropFilter', conv2dBackpropFilter);
-  replaceKernel('Conv2DBackpropInput', conv2dBackpropInput);
-  wrapKernel('BatchMatMul', fewerTransposesMatMulKernel);
-  replaceKernel('MaxPoolGrad', maxPoolGrad);
-  wrapKernel('Sum', leadingSumKernel);
-  wrapKernel('Identity', sharedIdentityKernel);
-  registered = true;
 }
