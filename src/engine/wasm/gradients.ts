@@ -15,6 +15,17 @@ import { simdKernels } from './simdKernels';
 
 type Shape4 = [number, number, number, number];
 type Pairs = [number, number][];
+/** The arguments tfjs passes the two gradient kernels. */
+type FilterGradArgs = {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: KernelBackend;
+  attrs: Conv2DBackpropFilterAttrs;
+};
+type InputGradArgs = {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: KernelBackend;
+  attrs: Conv2DBackpropInputAttrs;
+};
 
 function convGeometry(
   xShape: Shape4,
@@ -48,11 +59,7 @@ const MAX_PATCH_TAPS = 32;
  * batch 16: 0.25, 2.5 and 0.48 ms against 1.2, 3.7 and 0.62 ms), else by whichever of the two methods below is
  * faster for the shape.
  */
-export function conv2dBackpropFilter(args: {
-  inputs: { x: TensorInfo; dy: TensorInfo };
-  backend: KernelBackend;
-  attrs: Conv2DBackpropFilterAttrs;
-}): TensorInfo {
+export function conv2dBackpropFilter(args: FilterGradArgs): TensorInfo {
   const [kh, kw, c, f] = args.attrs.filterShape;
   const simd = simdKernels(args.backend as BackendWasm);
   if (
@@ -68,15 +75,7 @@ export function conv2dBackpropFilter(args: {
 }
 
 /** dW = conv(x with batch and channel axes swapped, dy as the filter, dilated by the stride). */
-export function conv2dBackpropFilterByConvolution({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: { x: TensorInfo; dy: TensorInfo };
-  backend: KernelBackend;
-  attrs: Conv2DBackpropFilterAttrs;
-}): TensorInfo {
+export function conv2dBackpropFilterByConvolution({ inputs, backend, attrs }: FilterGradArgs): TensorInfo {
   const { x, dy } = inputs;
   const info = convGeometry(x.shape as Shape4, attrs.filterShape as Shape4, attrs);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight, outWidth } = info;
@@ -118,15 +117,7 @@ function patchGeometry(info: backend_util.Conv2DInfo): PatchGeometry {
 }
 
 /** dW = patches(x)ᵀ · dy: one matrix product (see wasmMatMul for how it runs). */
-export function conv2dBackpropFilterByPatches({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: { x: TensorInfo; dy: TensorInfo };
-  backend: KernelBackend;
-  attrs: Conv2DBackpropFilterAttrs;
-}): TensorInfo {
+export function conv2dBackpropFilterByPatches({ inputs, backend, attrs }: FilterGradArgs): TensorInfo {
   const { x, dy } = inputs;
   const info = convGeometry(x.shape as Shape4, attrs.filterShape as Shape4, attrs);
   const k = new KernelRunner(backend);
@@ -139,15 +130,7 @@ export function conv2dBackpropFilterByPatches({
 }
 
 /** dx = col2im(dy · Wᵀ): one matrix product, then each patch entry added back to the pixel it came from. */
-export function conv2dBackpropInputByPatches({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: { dy: TensorInfo; filter: TensorInfo };
-  backend: KernelBackend;
-  attrs: Conv2DBackpropInputAttrs;
-}): TensorInfo {
+export function conv2dBackpropInputByPatches({ inputs, backend, attrs }: InputGradArgs): TensorInfo {
   const { dy, filter } = inputs;
   const info = convGeometry(attrs.inputShape as Shape4, filter.shape as Shape4, attrs);
   const k = new KernelRunner(backend);
@@ -169,11 +152,7 @@ const MAX_PATCH_OUTPUT_PIXELS = 16;
  * dx by our SIMD kernel for stride-1 unpadded convolutions with input channels in 32s (conv2 and conv3 of the seed
  * CNN), else by whichever of the two methods below is faster for the shape.
  */
-export function conv2dBackpropInput(args: {
-  inputs: { dy: TensorInfo; filter: TensorInfo };
-  backend: KernelBackend;
-  attrs: Conv2DBackpropInputAttrs;
-}): TensorInfo {
+export function conv2dBackpropInput(args: InputGradArgs): TensorInfo {
   const simd = simdKernels(args.backend as BackendWasm);
   if (
     simd &&
@@ -193,15 +172,7 @@ export function conv2dBackpropInput(args: {
 }
 
 /** dx = conv(dy dilated by the stride and padded, the filter flipped with in/out channels swapped). */
-export function conv2dBackpropInputByConvolution({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: { dy: TensorInfo; filter: TensorInfo };
-  backend: KernelBackend;
-  attrs: Conv2DBackpropInputAttrs;
-}): TensorInfo {
+export function conv2dBackpropInputByConvolution({ inputs, backend, attrs }: InputGradArgs): TensorInfo {
   const { dy, filter } = inputs;
   const info = convGeometry(attrs.inputShape as Shape4, filter.shape as Shape4, attrs);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w } = info;
