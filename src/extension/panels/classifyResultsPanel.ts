@@ -1,6 +1,5 @@
 // Host side of the classification results table; opens only the files it was given.
 import * as vscode from 'vscode';
-import * as v from 'valibot';
 import {
   ClassifyResultsRequestSchema,
   ClassifyResultsStateSchema,
@@ -9,7 +8,7 @@ import {
   type ClassifyRowView,
 } from '../../shared/classifyResultsProtocol';
 import { errorMessage } from '../../shared/errors';
-import { PanelHost, PanelSlot } from './panelHost';
+import { PanelHost, PanelSlot, revivedState } from './panelHost';
 import type { PanelServices } from './services';
 
 export interface ClassifyResult {
@@ -54,9 +53,8 @@ export class ClassifyResultsPanel extends PanelHost<ClassifyResultsRequest, Clas
   /** After a window reload: the rows come from the webview's saved state, validated like any message. */
   static revive(panel: vscode.WebviewPanel, services: PanelServices, state: unknown): ClassifyResultsPanel {
     const current = ClassifyResultsPanel.slot.revive(() => new ClassifyResultsPanel(panel, services));
-    const saved = v.safeParse(ClassifyResultsStateSchema, state);
-    if (saved.success) current.rows = saved.output.rows.map((row) => toRow(row));
-    else if (state !== undefined) services.log.warn('Classification results: ignored an invalid saved state');
+    const saved = revivedState(ClassifyResultsStateSchema, state, services, ClassifyResultsPanel.viewType);
+    if (saved) current.rows = saved.rows.map((row) => toRow(row));
     return current;
   }
 

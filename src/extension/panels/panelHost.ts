@@ -105,6 +105,23 @@ export class PanelSlot<P extends OpenPanel> {
   }
 }
 
+/**
+ * The state VS Code kept for a panel restored after a window reload (what its webview saved), validated with the
+ * schema of the panel's protocol like any message from the webview; undefined, and logged, when it does not pass
+ * (e.g. saved by an older version): the panel then starts fresh.
+ */
+export function revivedState<const S extends v.GenericSchema>(
+  schema: S,
+  state: unknown,
+  services: PanelServices,
+  viewType: string,
+): v.InferOutput<S> | undefined {
+  if (state === undefined || state === null) return undefined;
+  const parsed = parseMessage(schema, state);
+  if (!parsed.ok) services.log.warn(`${viewType}: ignored an invalid saved state (${parsed.reason})`);
+  return parsed.ok ? parsed.message : undefined;
+}
+
 function describe(message: unknown): string {
   return typeof message === 'object' && message !== null && 'type' in message ? String(message.type) : 'message';
 }

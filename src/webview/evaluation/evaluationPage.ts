@@ -5,36 +5,28 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { byId, digitCanvas, h, icon } from '../common/dom';
-import { cellTitle, classAccuracyRows, heatCells, heatTextIsLight } from './evaluationLayout';
+import {
+  cellTitle,
+  classAccuracyRows,
+  heatCells,
+  heatTextIsLight,
+  initialEvaluationState,
+  isEvaluationState,
+  TABS,
+  type EvaluationState,
+} from './evaluationLayout';
 import { formatCount, formatPercent } from '../../shared/format';
 import type { DigitView, EvaluationRequest, EvaluationUpdate, EvaluationView } from '../../shared/evaluationProtocol';
 import { LatestRequest } from '../../shared/throttle';
 import { connectToHost, onHostMessage } from '../common/vscodeApi';
 
-interface EvaluationState {
-  tab: number;
-  cell?: { label: number; predicted: number };
-}
-
-const host = connectToHost<EvaluationRequest, EvaluationState>();
-const state = restoreState(host.savedState());
+const host = connectToHost<EvaluationRequest, EvaluationState>(isEvaluationState);
+const state = host.savedState() ?? initialEvaluationState();
 /** One id sequence for both kinds of request, so a requestError names exactly one. */
 const requests = new LatestRequest();
 let cellRequest = -1;
 let samplesRequest = -1;
 let samplesRequested = false;
-
-function restoreState(saved: unknown): EvaluationState {
-  const s = (typeof saved === 'object' && saved !== null ? saved : {}) as Partial<EvaluationState>;
-  const isDigit = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 9;
-  return {
-    tab: Number.isInteger(s.tab) && (s.tab as number) >= 0 && (s.tab as number) <= 2 ? (s.tab as number) : 0,
-    cell:
-      s.cell && isDigit(s.cell.label) && isDigit(s.cell.predicted)
-        ? { label: s.cell.label, predicted: s.cell.predicted }
-        : undefined,
-  };
-}
 
 document.body.append(
   h(
@@ -316,10 +308,10 @@ function render(evaluation: EvaluationView): void {
   tabs.addEventListener('vsc-tabs-select', (event) => {
     state.tab = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
     host.saveState(state);
-    if (state.tab === 2) requestSamples();
+    if (state.tab === TABS.samples) requestSamples();
   });
   byId('content').replaceChildren(h('p', { class: 'muted model' }, evaluation.modelLabel), tabs);
-  if (state.tab === 2) requestSamples();
+  if (state.tab === TABS.samples) requestSamples();
   if (state.cell) requestCell(state.cell.label, state.cell.predicted);
 }
 

@@ -6,10 +6,11 @@ import {
   addPoint,
   canAddStroke,
   hasInk,
+  initialSketchState,
   inkFromRgba,
+  isSketchState,
   MAX_BRUSH,
   MIN_BRUSH,
-  restoreSketchState,
   toLogical,
   traceStroke,
   type SketchState,
@@ -25,8 +26,8 @@ import { connectToHost, onHostMessage } from '../common/vscodeApi';
 /** Live prediction runs at most this long after the latest change to the drawing. */
 const LIVE_INTERVAL_MS = 150;
 
-const host = connectToHost<SketchpadRequest, SketchState>();
-const state = restoreSketchState(host.savedState());
+const host = connectToHost<SketchpadRequest, SketchState>(isSketchState);
+const state = host.savedState() ?? initialSketchState();
 const requests = new LatestRequest();
 let lastDigit: number | undefined;
 /** When the newest prediction request left, to show the round trip through the extension host. */

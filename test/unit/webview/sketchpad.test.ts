@@ -9,8 +9,6 @@ import {
   DEFAULT_BRUSH,
   hasInk,
   inkFromRgba,
-  MAX_BRUSH,
-  restoreSketchState,
   toLogical,
   traceStroke,
   type PathSink,
@@ -88,51 +86,6 @@ describe('sketchpad: strokes', () => {
   it('maps pointer positions to the fixed logical resolution whatever the on-screen size', () => {
     assert.deepEqual(toLogical(110, 60, { left: 10, top: 10, width: 400, height: 400 }), { x: 70, y: 35 });
     assert.deepEqual(toLogical(300, 300, { left: 0, top: 0, width: 600, height: 600 }, 28), { x: 14, y: 14 });
-  });
-});
-
-describe('sketchpad: saved state', () => {
-  it('round-trips strokes, brush size and the live toggle', () => {
-    const state = {
-      strokes: [
-        {
-          size: 20,
-          points: [
-            { x: 1, y: 2 },
-            { x: 3, y: 4 },
-          ],
-        },
-      ],
-      brushSize: 25,
-      live: false,
-    };
-    assert.deepEqual(restoreSketchState(JSON.parse(JSON.stringify(state))), state);
-  });
-
-  it('defaults a missing or malformed state and drops malformed strokes and points', () => {
-    assert.deepEqual(restoreSketchState(undefined), { strokes: [], brushSize: DEFAULT_BRUSH, live: true });
-    assert.deepEqual(restoreSketchState('junk'), { strokes: [], brushSize: DEFAULT_BRUSH, live: true });
-    const restored = restoreSketchState({
-      brushSize: 999,
-      live: 'yes',
-      strokes: [
-        null,
-        { size: 'big', points: [] },
-        { size: 10, points: [{ x: 1, y: 1 }, { x: 'a', y: 2 }, null, { x: 500, y: -4 }] },
-        { size: 10, points: [] },
-      ],
-    });
-    assert.equal(restored.brushSize, MAX_BRUSH);
-    assert.equal(restored.live, true);
-    assert.deepEqual(restored.strokes, [
-      {
-        size: 10,
-        points: [
-          { x: 1, y: 1 },
-          { x: 280, y: 0 },
-        ],
-      },
-    ]);
   });
 });
 
