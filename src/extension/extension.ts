@@ -64,14 +64,13 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
 
   const evaluations = new Map<string, Promise<Evaluation>>();
   const monitor = new TrainingMonitor();
-  const history = models.metadata()?.history;
-  if (history?.length) monitor.showHistory(history, 'Training history of the active model.');
 
   const services: PanelServices = {
     extensionUri: context.extensionUri,
     log,
     classifier: getClassifier,
     training: monitor,
+    activeModelMetadata: () => models.metadata(),
     stopTraining: () => training.stop(),
     mnist: loadData,
     evaluateActiveModel: async () => {

@@ -47,9 +47,13 @@ export function registerPanelSerializers(services: PanelServices): vscode.Dispos
   ];
 }
 
-/** Call when the active model changes: the sketchpad's model line, the summary and the evaluation follow. */
+/**
+ * Call when the active model changes: the sketchpad's model line, the summary, the evaluation and (before any run)
+ * the training chart follow.
+ */
 export function refreshModelPanels(): void {
   SketchpadPanel.refresh();
+  TrainingChartPanel.refresh();
   ModelSummaryPanel.refresh();
   EvaluationPanel.refresh();
 }

@@ -1,4 +1,5 @@
-// Host side of the training chart: forwards the training monitor's snapshots (at most 10 per second).
+// Host side of the training chart: forwards the training monitor's snapshots (at most 10 per second); before any
+// run, the active model's saved training.
 import * as vscode from 'vscode';
 import type { TrainingSnapshot } from '../training/trainingMonitor';
 import {
@@ -40,6 +41,11 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
     return TrainingChartPanel.slot.revive(() => new TrainingChartPanel(panel, services));
   }
 
+  /** Shows the new active model's saved training, unless a run of this session is shown. */
+  static refresh(): void {
+    TrainingChartPanel.slot.current?.postLatest();
+  }
+
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
     super(
       panel,
@@ -65,6 +71,7 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
   }
 
   private postSnapshot(): void {
-    this.post({ type: 'training', training: trainingView(this.services.training.current) });
+    const { training, activeModelMetadata } = this.services;
+    this.post({ type: 'training', training: trainingView(training.current, activeModelMetadata) });
   }
 }
