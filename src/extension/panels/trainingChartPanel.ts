@@ -8,33 +8,24 @@ import {
   type TrainingChartUpdate,
 } from '../../shared/trainingChartProtocol';
 import { throttle } from '../../shared/throttle';
-import { PanelHost, PanelSlot } from './panelHost';
+import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
 import type { PanelServices } from './services';
 import { trainingView } from './trainingChartData';
 
 const UPDATE_INTERVAL_MS = 100;
 
 export class TrainingChartPanel extends PanelHost<TrainingChartRequest, TrainingChartUpdate> {
-  static readonly viewType = 'mnist.trainingChart';
-  static readonly title = 'MNIST Training';
-  private static readonly slot = new PanelSlot<TrainingChartPanel>(
-    TrainingChartPanel.viewType,
-    TrainingChartPanel.title,
-  );
+  static readonly kind: PanelKind = { viewType: 'mnist.trainingChart', title: 'MNIST Training', page: 'trainingChart' };
+  private static readonly slot = new PanelSlot<TrainingChartPanel>(TrainingChartPanel.kind);
 
   private readonly postLatest = throttle(() => this.postSnapshot(), UPDATE_INTERVAL_MS);
 
-  static createOrShow(
-    services: PanelServices,
-    viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside,
-    preserveFocus = true,
-  ): TrainingChartPanel {
-    return TrainingChartPanel.slot.open(
-      services,
-      viewColumn,
-      (panel) => new TrainingChartPanel(panel, services),
-      preserveFocus,
-    );
+  /** Beside the editor, leaving the focus where it is (it opens by itself when a training starts). */
+  static createOrShow(services: PanelServices): TrainingChartPanel {
+    return TrainingChartPanel.slot.open(services, (panel) => new TrainingChartPanel(panel, services), {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+    });
   }
 
   static revive(panel: vscode.WebviewPanel, services: PanelServices): TrainingChartPanel {
@@ -47,12 +38,7 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(
-      panel,
-      services,
-      { title: TrainingChartPanel.title, script: 'trainingChart', styles: ['panels.css', 'training.css'] },
-      TrainingChartRequestSchema,
-    );
+    super(panel, services, TrainingChartPanel.kind, TrainingChartRequestSchema);
     const onChange = (_snapshot: TrainingSnapshot) => this.postLatest();
     services.training.on('change', onChange);
     this.disposables.push(

@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import { byId, digitCanvas, h, icon } from '../common/dom';
+import { barRow, busyText, byId, digitCanvas, errorText, h } from '../common/dom';
 import {
   cellTitle,
   classAccuracyRows,
@@ -45,11 +45,11 @@ function evaluateButton(label: string): HTMLElement {
 
 function showBusy(text: string): void {
   byId('banner').hidden = true;
-  byId('content').replaceChildren(h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ` ${text}`));
+  byId('content').replaceChildren(busyText(text));
 }
 
 function showError(message: string): void {
-  byId('content').replaceChildren(h('p', { class: 'error', role: 'alert' }, message), evaluateButton('Evaluate again'));
+  byId('content').replaceChildren(errorText(message), evaluateButton('Evaluate again'));
 }
 
 function digitFigure(digit: DigitView, caption: string, label: string): HTMLElement {
@@ -59,17 +59,11 @@ function digitFigure(digit: DigitView, caption: string, label: string): HTMLElem
 // ---- Overview tab ----
 
 function overview(evaluation: EvaluationView): HTMLElement {
-  const bars = classAccuracyRows(evaluation.perClassAccuracy, evaluation.confusion).map((row) => {
-    const bar = h('span', { class: 'bar' });
-    bar.style.width = `${row.accuracy * 100}%`;
-    return h(
-      'li',
-      { class: 'bar-row', 'aria-label': `Digit ${row.digit}: ${row.text} of ${formatCount(row.count)}` },
-      h('span', { class: 'bar-digit' }, String(row.digit)),
-      h('span', { class: 'bar-track' }, bar),
-      h('span', { class: 'bar-value' }, row.text),
-    );
-  });
+  const bars = classAccuracyRows(evaluation.perClassAccuracy, evaluation.confusion).map((row) =>
+    barRow(row.digit, row.accuracy, row.text, {
+      'aria-label': `Digit ${row.digit}: ${row.text} of ${formatCount(row.count)}`,
+    }),
+  );
   return h(
     'div',
     { class: 'overview' },
@@ -202,7 +196,7 @@ function moveFocus(table: HTMLTableElement, event: KeyboardEvent): void {
 function requestCell(label: number, predicted: number): void {
   state.cell = { label, predicted };
   host.saveState(state);
-  byId('cell').replaceChildren(h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ' Loading digits…'));
+  byId('cell').replaceChildren(busyText('Loading digits…'));
   cellRequest = requests.next();
   host.post({ type: 'cell', requestId: cellRequest, label, predicted });
 }
@@ -301,7 +295,7 @@ function render(evaluation: EvaluationView): void {
       h(
         'section',
         { id: 'samples', class: 'samples', 'aria-label': 'Training digits per class' },
-        h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ' Loading training digits…'),
+        busyText('Loading training digits…'),
       ),
     ),
   );
@@ -342,10 +336,9 @@ onHostMessage<EvaluationUpdate>((update) => {
       if (update.requestId === samplesRequest) showSamples(update.classes);
       break;
     case 'requestError':
-      if (update.requestId === cellRequest)
-        document.getElementById('cell')?.replaceChildren(h('p', { class: 'error', role: 'alert' }, update.message));
+      if (update.requestId === cellRequest) document.getElementById('cell')?.replaceChildren(errorText(update.message));
       else if (update.requestId === samplesRequest)
-        document.getElementById('samples')?.replaceChildren(h('p', { class: 'error', role: 'alert' }, update.message));
+        document.getElementById('samples')?.replaceChildren(errorText(update.message));
       break;
   }
 });

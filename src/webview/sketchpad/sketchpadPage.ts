@@ -16,9 +16,10 @@ import {
   type SketchState,
   type Stroke,
 } from './canvasInk';
-import { byId, drawDigit, h, onThemeChange, themeColor } from '../common/dom';
+import { barRow, byId, drawDigit, h, onThemeChange, themeColor } from '../common/dom';
 import { formatPercent } from '../../shared/format';
 import { SKETCH_SIDE } from '../../shared/limits';
+import { IMAGE_SIDE } from '../../shared/mnistImage';
 import { type SketchpadRequest, type SketchpadUpdate } from '../../shared/sketchpadProtocol';
 import { LatestRequest, throttle } from '../../shared/throttle';
 import { connectToHost, onHostMessage } from '../common/vscodeApi';
@@ -97,8 +98,8 @@ document.body.append(
         h('canvas', {
           id: 'seen',
           class: 'digit seen-digit',
-          width: 28,
-          height: 28,
+          width: IMAGE_SIDE,
+          height: IMAGE_SIDE,
           role: 'img',
           'aria-label': 'The 28 by 28 image the model saw',
         }),
@@ -275,17 +276,14 @@ function showPrediction(update: Extract<SketchpadUpdate, { type: 'prediction' }>
     ...update.probabilities.map((probability, digit) => {
       const rank = update.top3.indexOf(digit);
       const percent = formatPercent(probability);
-      const bar = h('span', { class: 'bar' });
-      bar.style.width = `${Math.max(0, Math.min(1, probability)) * 100}%`;
-      return h(
-        'li',
+      return barRow(
+        digit,
+        probability,
+        percent,
         {
-          class: rank >= 0 ? `bar-row top top${rank + 1}` : 'bar-row',
+          class: rank >= 0 ? `top top${rank + 1}` : undefined,
           'aria-label': `Digit ${digit}: ${percent}${rank >= 0 ? `, rank ${rank + 1}` : ''}`,
         },
-        h('span', { class: 'bar-digit' }, String(digit)),
-        h('span', { class: 'bar-track' }, bar),
-        h('span', { class: 'bar-value' }, percent),
         h('span', { class: 'bar-rank' }, rank >= 0 ? `#${rank + 1}` : ''),
       );
     }),

@@ -2,7 +2,15 @@
 import { strict as assert } from 'node:assert';
 import { PNG } from 'pngjs';
 import { NoDigitError, toMnistImage } from '../../../src/engine/image/preprocess';
-import { decodeInk, inkToPng, pixelsToBase64, pngFileName } from '../../../src/extension/panels/sketchImage';
+import { DigitClassifier } from '../../../src/engine/classifier';
+import { bundledModelDir } from '../../../src/engine/paths';
+import {
+  decodeInk,
+  inkToPng,
+  pixelsToBase64,
+  pngFileName,
+  predictionUpdate,
+} from '../../../src/extension/panels/sketchpadData';
 import { base64ToBytes, bytesToBase64 } from '../../../src/webview/common/base64';
 import {
   addPoint,
@@ -139,6 +147,33 @@ describe('sketchpad: canvas pixels → ink → model input', () => {
     assert.deepEqual(Array.from(bytes.subarray(0, 4)), [255, 128, 255, 0]);
     const rgba = digitRgba(new Uint8Array(bytes));
     assert.deepEqual(Array.from(rgba.subarray(0, 8)), [255, 255, 255, 255, 128, 128, 128, 255]);
+  });
+});
+
+describe('sketchpad: prediction', () => {
+  it('the bundled model reads a bar as a 1; the webview gets the digit, ten probabilities, the likeliest three and the image seen', async () => {
+    const classifier = new DigitClassifier(
+      { dir: bundledModelDir(), kind: 'bundled' },
+      () => 'wasm',
+      () => [],
+    );
+    try {
+      const image = toMnistImage({ data: barInk(), width: 280, height: 280, channels: 1 });
+      const update = predictionUpdate(7, await classifier.classifyImage(image));
+      assert.ok(update.type === 'prediction');
+      assert.equal(update.requestId, 7);
+      assert.equal(update.digit, 1);
+      assert.equal(update.probabilities.length, 10);
+      assert.ok(Math.abs(update.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+      assert.equal(update.top3[0], 1);
+      const ranked = update.top3.map((digit) => update.probabilities[digit]);
+      assert.ok(ranked[0] >= ranked[1] && ranked[1] >= ranked[2], `top3 not in order: ${ranked.join(', ')}`);
+      const others = update.probabilities.filter((_, digit) => !update.top3.includes(digit));
+      assert.ok(Math.max(...others) <= ranked[2]);
+      assert.deepEqual(Buffer.from(update.image, 'base64'), Buffer.from(image.pixels.map((p) => Math.round(p * 255))));
+    } finally {
+      classifier.dispose();
+    }
   });
 });
 
