@@ -34,13 +34,13 @@ const bundleStart = typeof __extensionBundleStart === 'number' ? __extensionBund
 export function activate(context: vscode.ExtensionContext): MnistApi {
   const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('MNIST', { log: true });
-  const settings: SettingReader = (key) => vscode.workspace.getConfiguration('mnist').get(key);
+  const readSetting: SettingReader = (key) => vscode.workspace.getConfiguration('mnist').get(key);
   const nativeSearchPaths = () => [nativeBackendDir(context), context.extensionPath];
 
   const models = new ModelManager(context, () => classifier.created);
   const classifier: LazyClassifier = new LazyClassifier({
     source: () => models.source(),
-    settings,
+    readSetting,
     nativeSearchPaths,
     log,
   });

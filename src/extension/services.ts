@@ -16,7 +16,7 @@ import type { TrainingMonitor } from './training/trainingMonitor';
 export interface ClassifierOptions {
   /** The model to load first (the active one). */
   source: () => ModelSource;
-  settings: SettingReader;
+  readSetting: SettingReader;
   nativeSearchPaths: () => string[];
   log: vscode.LogOutputChannel;
 }
@@ -34,9 +34,9 @@ export class LazyClassifier implements vscode.Disposable {
 
   async get(): Promise<DigitClassifier> {
     if (!this.classifier) {
-      const { source, settings, nativeSearchPaths, log } = this.options;
+      const { source, readSetting, nativeSearchPaths, log } = this.options;
       const { DigitClassifier } = loadEngineHost();
-      this.classifier = new DigitClassifier(source(), () => backendFromSettings(settings), nativeSearchPaths);
+      this.classifier = new DigitClassifier(source(), () => backendFromSettings(readSetting), nativeSearchPaths);
       const backend = await this.classifier.startBackend();
       log.info(`Inference backend: ${backend.name} — ${backend.reason}`);
       if (backend.warning) log.warn(backend.warning);
@@ -74,7 +74,7 @@ export function createPanelServices({
     extensionUri: context.extensionUri,
     log,
     classifier: () => classifier.get(),
-    training: monitor,
+    trainingMonitor: monitor,
     activeModelMetadata: () => models.metadata(),
     stopTraining,
     mnist,

@@ -11,7 +11,7 @@ export interface PanelServices {
   log: vscode.LogOutputChannel;
   /** Creates the classifier (and loads TensorFlow.js) on first use. */
   classifier(): Promise<DigitClassifier>;
-  training: TrainingMonitor;
+  trainingMonitor: TrainingMonitor;
   /** What the active model's folder records about it (read from disk at each call). */
   activeModelMetadata(): ModelMetadata | undefined;
   /** Cancels the running training (no-op if none). */

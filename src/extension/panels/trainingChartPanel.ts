@@ -40,9 +40,9 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
     super(panel, services, TrainingChartPanel.kind, TrainingChartRequestSchema);
     const onChange = (_snapshot: TrainingSnapshot) => this.postLatest();
-    services.training.on('change', onChange);
+    services.trainingMonitor.on('change', onChange);
     this.disposables.push(
-      { dispose: () => services.training.off('change', onChange) },
+      { dispose: () => services.trainingMonitor.off('change', onChange) },
       { dispose: () => this.postLatest.cancel() },
     );
   }
@@ -57,7 +57,7 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
   }
 
   private postSnapshot(): void {
-    const { training, activeModelMetadata } = this.services;
-    this.post({ type: 'training', training: trainingView(training.current, activeModelMetadata) });
+    const { trainingMonitor, activeModelMetadata } = this.services;
+    this.post({ type: 'training', training: trainingView(trainingMonitor.current, activeModelMetadata) });
   }
 }

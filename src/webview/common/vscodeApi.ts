@@ -26,11 +26,11 @@ export function connectToHost<Request, State = never>(
   isState: (value: unknown) => value is State = (_value): _value is State => false,
 ): HostConnection<Request, State> {
   api ??= acquireVsCodeApi();
-  const vscode = api;
+  const webview = api;
   return {
-    post: (message) => vscode.postMessage(message),
-    savedState: () => validState(vscode.getState(), isState),
-    saveState: (state) => vscode.setState(state),
+    post: (message) => webview.postMessage(message),
+    savedState: () => validState(webview.getState(), isState),
+    saveState: (state) => webview.setState(state),
   };
 }
 

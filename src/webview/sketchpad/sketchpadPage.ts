@@ -111,8 +111,8 @@ document.body.append(
 
 const pad = byId<HTMLCanvasElement>('pad');
 const padContext = pad.getContext('2d')!;
-const brush = byId<HTMLInputElement>('brush');
-const live = byId<HTMLElement & { checked: boolean }>('live');
+const brushSlider = byId<HTMLInputElement>('brush');
+const liveToggle = byId<HTMLElement & { checked: boolean }>('live');
 
 // ---- Drawing ----
 
@@ -315,12 +315,12 @@ byId('save').addEventListener('click', () => {
   if (!hasInk(ink)) return showError('Draw a digit first.');
   host.post({ type: 'savePng', width: SKETCH_SIDE, height: SKETCH_SIDE, ink: bytesToBase64(ink), digit: lastDigit });
 });
-brush.addEventListener('input', () => {
-  state.brushSize = Number(brush.value);
+brushSlider.addEventListener('input', () => {
+  state.brushSize = Number(brushSlider.value);
   saveState();
 });
-live.addEventListener('change', () => {
-  state.live = live.checked;
+liveToggle.addEventListener('change', () => {
+  state.live = liveToggle.checked;
   saveState();
   drawingChanged();
 });

@@ -55,19 +55,19 @@ function runningMonitor(): TrainingMonitor {
 }
 
 describe('training chart data', () => {
-  it('turns the monitor snapshot into the view the webview gets', () => {
-    const view = trainingView(runningMonitor().current, noModel);
-    assert.equal(view.running, true);
-    assert.equal(view.epoch, 2);
-    assert.equal(view.epochs, 3);
-    assert.deepEqual(view.batchLoss, [
+  it('turns the monitor snapshot into what the chart webview gets', () => {
+    const training = trainingView(runningMonitor().current, noModel);
+    assert.equal(training.running, true);
+    assert.equal(training.epoch, 2);
+    assert.equal(training.epochs, 3);
+    assert.deepEqual(training.batchLoss, [
       { x: 1, loss: 0.5 },
       { x: 1.5, loss: 0.25 },
     ]);
-    assert.equal(view.history.length, 1);
-    assert.ok(!('imagesPerSecond' in view.history[0]), 'only what the chart draws goes over the wire');
+    assert.equal(training.history.length, 1);
+    assert.ok(!('imagesPerSecond' in training.history[0]), 'only what the chart draws goes over the wire');
     // 1.5 epochs of 100 batches of 32 left at 1600 images/s
-    assert.equal(view.etaSeconds, 3);
+    assert.equal(training.etaSeconds, 3);
   });
 
   it('plots loss and accuracy (in %) per epoch, with validation only where there was one', () => {
@@ -83,9 +83,9 @@ describe('training chart data', () => {
   });
 
   it('fixes the epoch axis to the whole run so the chart does not jump every epoch', () => {
-    const view = trainingView(runningMonitor().current, noModel);
-    assert.deepEqual(epochAxis(view), { min: 0, max: 3 });
-    assert.deepEqual(epochAxis({ ...view, epochs: 0, history: [] }), { min: 0, max: 1 });
+    const training = trainingView(runningMonitor().current, noModel);
+    assert.deepEqual(epochAxis(training), { min: 0, max: 3 });
+    assert.deepEqual(epochAxis({ ...training, epochs: 0, history: [] }), { min: 0, max: 1 });
   });
 
   it('shows epoch, time left and speed while running, dashes when idle', () => {

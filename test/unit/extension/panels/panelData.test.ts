@@ -85,10 +85,10 @@ describe('evaluation panel data', () => {
       big,
       Array.from({ length: 250 }, (_, i) => ({ index: i * 10, predicted: 1 })),
     );
-    const view = evaluationView(e, big, 'Model: trained');
-    assert.equal(view.misclassified.length, MAX_MISCLASSIFIED);
-    assert.equal(view.misclassifiedTotal, 250);
-    assert.ok(imageOf(view.misclassified[1].image).every((b) => b === 10));
+    const shown = evaluationView(e, big, 'Model: trained');
+    assert.equal(shown.misclassified.length, MAX_MISCLASSIFIED);
+    assert.equal(shown.misclassifiedTotal, 250);
+    assert.ok(imageOf(shown.misclassified[1].image).every((b) => b === 10));
   });
 
   it('samples the first digits of every class', () => {
