@@ -1,5 +1,5 @@
-// What activate() builds for the commands and panels: the classifier and MNIST, loaded on first use, and the
-// evaluations, kept per model. Building them loads neither TensorFlow.js nor MNIST.
+// What the extension gives its panels (PanelServices) and how activate() builds it: the classifier and MNIST,
+// loaded on first use, and the evaluations, kept per model. Building them loads neither TensorFlow.js nor MNIST.
 import type * as vscode from 'vscode';
 import type { DigitClassifier, ModelSource } from '../engine/classifier';
 import type { Mnist } from '../engine/data/idx';
@@ -7,11 +7,27 @@ import type { Evaluation } from '../engine/evaluate';
 import { defaultDataDir } from '../engine/paths';
 import { evaluateWithProgress } from './commands/evaluation';
 import { loadEngineHost } from './loadEngineHost';
+import type { ModelMetadata } from '../engine/model/metadata';
 import type { ModelManager } from './modelManager';
-import type { PanelServices } from './panels/services';
 import { PromiseCache } from './promiseCache';
 import { backendFromSettings, type SettingReader } from './settings';
 import type { TrainingMonitor } from './training/trainingMonitor';
+
+export interface PanelServices {
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  /** Creates the classifier (and loads TensorFlow.js) on first use. */
+  classifier(): Promise<DigitClassifier>;
+  trainingMonitor: TrainingMonitor;
+  /** What the active model's folder records about it (read from disk at each call). */
+  activeModelMetadata(): ModelMetadata | undefined;
+  /** Cancels the running training (no-op if none). */
+  stopTraining(): void;
+  /** Real MNIST, loaded on first use and kept. */
+  mnist(): Promise<Mnist>;
+  /** Runs with a progress notification; kept per model. */
+  evaluateActiveModel(): Promise<Evaluation>;
+}
 
 export interface ClassifierOptions {
   /** The model to load first (the active one). */

@@ -9,7 +9,7 @@ import {
 } from '../../shared/classifyResultsProtocol';
 import { errorMessage } from '../../shared/errors';
 import { PanelHost, PanelSlot, revivedState, type PanelKind } from './panelHost';
-import type { PanelServices } from './services';
+import type { PanelServices } from '../services';
 
 export interface ClassifyResult {
   /** A file path or a URI string. */

@@ -9,7 +9,7 @@ import {
 import { cellDigits, evaluationView, sampleDigits } from './evaluationData';
 import { errorMessage } from '../../shared/errors';
 import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
-import type { PanelServices } from './services';
+import type { PanelServices } from '../services';
 
 type Outcome =
   | { state: 'running'; label: string }

@@ -9,7 +9,7 @@ import {
 import { summaryView } from './modelInfo';
 import { errorMessage } from '../../shared/errors';
 import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
-import type { PanelServices } from './services';
+import type { PanelServices } from '../services';
 
 export class ModelSummaryPanel extends PanelHost<ModelSummaryRequest, ModelSummaryUpdate> {
   static readonly kind: PanelKind = {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../shared/errors';
 import { parseMessage } from '../../shared/messageValidation';
 import { modelLabel } from './modelInfo';
-import type { PanelServices } from './services';
+import type { PanelServices } from '../services';
 import { webviewHtml, webviewOptions, type PageSpec } from './webviewHtml';
 
 /** One kind of panel: the view type VS Code restores it by, its tab title, and its page. */

@@ -4,7 +4,7 @@ import { ClassifyResultsPanel } from './classifyResultsPanel';
 import { EvaluationPanel } from './evaluationPanel';
 import { ModelSummaryPanel } from './modelSummaryPanel';
 import type { PanelKind } from './panelHost';
-import type { PanelServices } from './services';
+import type { PanelServices } from '../services';
 import { SketchpadPanel } from './sketchpadPanel';
 import { TrainingChartPanel } from './trainingChartPanel';
 

@@ -5,7 +5,7 @@ import { NoDigitError, toMnistImage } from '../../engine/image/preprocess';
 import { SketchpadRequestSchema, type SketchpadRequest, type SketchpadUpdate } from '../../shared/sketchpadProtocol';
 import { errorMessage } from '../../shared/errors';
 import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
-import type { PanelServices } from './services';
+import type { PanelServices } from '../services';
 import { decodeInk, inkToPng, pngFileName, predictionUpdate } from './sketchpadData';
 
 type PredictRequest = Extract<SketchpadRequest, { type: 'predict' }>;

@@ -9,7 +9,7 @@ import {
 } from '../../shared/trainingChartProtocol';
 import { throttle } from '../../shared/throttle';
 import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
-import type { PanelServices } from './services';
+import type { PanelServices } from '../services';
 import { trainingView } from './trainingChartData';
 
 const UPDATE_INTERVAL_MS = 100;
