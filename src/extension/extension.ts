@@ -1,23 +1,17 @@
 // Wires the extension together. Nothing here loads TensorFlow or MNIST: they load on first use.
 import * as vscode from 'vscode';
-import type { DigitClassifier } from '../engine/classifier';
-import { classifyCommand } from './commands/classify';
-import { evaluateWithProgress } from './commands/evaluation';
+import { classifyCommand, type FileClassification } from './commands/classify';
 import { installNativeBackend, nativeBackendDir } from './commands/nativeBackend';
 import { TrainingController } from './commands/training';
-import type { Evaluation } from '../engine/evaluate';
-import type { Mnist } from '../engine/data/idx';
-import { defaultDataDir } from '../engine/paths';
-import { loadEngineHost } from './loadEngineHost';
 import { ModelManager } from './modelManager';
 import { ClassifyResultsPanel } from './panels/classifyResultsPanel';
 import { EvaluationPanel } from './panels/evaluationPanel';
 import { ModelSummaryPanel } from './panels/modelSummaryPanel';
 import { refreshModelPanels, registerPanelSerializers } from './panels/registerPanels';
-import type { PanelServices } from './panels/services';
 import { SketchpadPanel } from './panels/sketchpadPanel';
 import { TrainingChartPanel } from './panels/trainingChartPanel';
-import { backendFromSettings, type SettingReader } from './settings';
+import { createPanelServices, LazyClassifier, type PanelServices } from './services';
+import type { SettingReader } from './settings';
 import { createModelStatusItem } from './statusBar';
 import { TrainingMonitor } from './training/trainingMonitor';
 
@@ -39,110 +33,87 @@ const bundleStart = typeof __extensionBundleStart === 'number' ? __extensionBund
 export function activate(context: vscode.ExtensionContext): MnistApi {
   const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('MNIST', { log: true });
-  const read: SettingReader = (key) => vscode.workspace.getConfiguration('mnist').get(key);
+  const readSetting: SettingReader = (key) => vscode.workspace.getConfiguration('mnist').get(key);
   const nativeSearchPaths = () => [nativeBackendDir(context), context.extensionPath];
 
-  let classifier: DigitClassifier | undefined;
-  const models = new ModelManager(context, () => classifier);
-  const getClassifier = async (): Promise<DigitClassifier> => {
-    if (!classifier) {
-      const { DigitClassifier } = loadEngineHost();
-      classifier = new DigitClassifier(models.source(), () => backendFromSettings(read), nativeSearchPaths);
-      const backend = await classifier.startBackend();
-      log.info(`Inference backend: ${backend.name} — ${backend.reason}`);
-      if (backend.warning) log.warn(backend.warning);
-    }
-    return classifier;
-  };
-
-  let mnist: Promise<Mnist> | undefined;
-  const loadData = (): Promise<Mnist> => {
-    mnist ??= Promise.resolve().then(() => loadEngineHost().loadMnist(defaultDataDir(context.extensionPath)));
-    mnist.catch(() => (mnist = undefined));
-    return mnist;
-  };
-
-  const evaluations = new Map<string, Promise<Evaluation>>();
-  const monitor = new TrainingMonitor();
-  const history = models.metadata()?.history;
-  if (history?.length) monitor.showHistory(history, 'Training history of the active model.');
-
-  const services: PanelServices = {
-    extensionUri: context.extensionUri,
-    log,
-    classifier: getClassifier,
-    training: monitor,
-    stopTraining: () => training.stop(),
-    mnist: loadData,
-    evaluateActiveModel: async () => {
-      const key = `${models.source().dir}@${models.metadata()?.date ?? ''}`;
-      if (!evaluations.has(key)) {
-        const run = getClassifier().then((c) => evaluateWithProgress(c, async () => (await loadData()).test, log));
-        evaluations.set(key, run);
-        run.catch(() => evaluations.delete(key));
-      }
-      return evaluations.get(key)!;
-    },
-  };
-
-  const training = new TrainingController({
-    context,
-    log,
-    models,
-    monitor,
+  const models = new ModelManager(context, () => classifier.created);
+  const classifier: LazyClassifier = new LazyClassifier({
+    source: () => models.source(),
+    readSetting,
     nativeSearchPaths,
-    showChart: () => TrainingChartPanel.createOrShow(services),
+    log,
   });
+  const monitor = new TrainingMonitor();
+  const stopTraining = () => training.stop();
+  const services = createPanelServices({ context, log, models, classifier, monitor, stopTraining });
+  const showChart = () => TrainingChartPanel.createOrShow(services);
+  const training = new TrainingController({ context, log, models, monitor, nativeSearchPaths, showChart });
 
-  const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'mnist.trainModel': () => training.train(),
+    'mnist.stopTraining': stopTraining,
+    'mnist.openSketchpad': () => SketchpadPanel.createOrShow(services),
+    'mnist.showTrainingChart': showChart,
+    'mnist.showModelSummary': () => ModelSummaryPanel.createOrShow(services),
+    'mnist.evaluateModel': () => EvaluationPanel.createOrShow(services),
+    'mnist.classifyDigit': (clicked?: vscode.Uri, selected?: vscode.Uri[]) =>
+      classifyFiles(services, clicked, selected),
+    'mnist.useBundledModel': () => useBundledModel(models),
+    'mnist.installNativeBackend': () => installNativeBackend(context, log),
+  };
   context.subscriptions.push(
     log,
     models,
     training,
     createModelStatusItem(models),
     models.onDidChange(() => refreshModelPanels()),
-    command('mnist.trainModel', () => training.train()),
-    command('mnist.stopTraining', () => training.stop()),
-    command('mnist.openSketchpad', () => SketchpadPanel.createOrShow(services)),
-    command('mnist.showTrainingChart', () => TrainingChartPanel.createOrShow(services)),
-    command('mnist.showModelSummary', () => ModelSummaryPanel.createOrShow(services)),
-    command('mnist.evaluateModel', () => EvaluationPanel.createOrShow(services)),
-    command('mnist.classifyDigit', async (clicked?: vscode.Uri, selected?: vscode.Uri[]) =>
-      classifyCommand(
-        await getClassifier(),
-        log,
-        (results) =>
-          // The table needs each file's full URI (to name it relative to the workspace and open it), not its base name.
-          ClassifyResultsPanel.show(
-            services,
-            results.map((r) => ({ ...r, file: r.uri.toString() })),
-          ),
-        clicked,
-        selected,
-      ),
-    ),
-    command('mnist.useBundledModel', async () => {
-      await models.useBundled();
-      const note = models.source().kind === 'custom' ? ' (mnist.modelPath is set and still takes precedence)' : '';
-      void vscode.window.showInformationMessage(`MNIST: using the bundled model${note}.`);
-    }),
-    command('mnist.installNativeBackend', () => installNativeBackend(context, log)),
+    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
     ...registerPanelSerializers(services),
-    { dispose: () => classifier?.dispose() },
+    classifier,
   );
 
-  const loadMs = bundleEvaluated - bundleStart;
-  const activateMs = performance.now() - activateStart;
-  log.info(
-    `Activated in ${(loadMs + activateMs).toFixed(1)} ms: bundle load ${loadMs.toFixed(1)} ms + activate ${activateMs.toFixed(1)} ms (TensorFlow.js and MNIST load on first use).`,
-  );
+  logActivationTime(log, activateStart);
   return {
-    classifyPng: async (bytes) => strip(await (await getClassifier()).classifyPng(bytes)),
+    classifyPng: async (bytes) => digitAndProbabilities(await (await classifier.get()).classifyPng(bytes)),
     classifyPixels: async (rgba, width, height) =>
-      strip(await (await getClassifier()).classifyPixels(rgba, width, height)),
+      digitAndProbabilities(await (await classifier.get()).classifyPixels(rgba, width, height)),
   };
 }
 
 export function deactivate(): void {}
 
-const strip = ({ digit, probabilities }: { digit: number; probabilities: number[] }) => ({ digit, probabilities });
+/** MNIST: Classify Digit, on the files clicked or selected in the explorer (or picked in a dialog). */
+async function classifyFiles(
+  services: PanelServices,
+  clicked?: vscode.Uri,
+  selected?: vscode.Uri[],
+): Promise<FileClassification[]> {
+  const classifier = await services.classifier();
+  // The table needs each file's full URI (to name it relative to the workspace and open it), not its base name.
+  const show = (results: FileClassification[]) =>
+    ClassifyResultsPanel.show(
+      services,
+      results.map((r) => ({ ...r, file: r.uri.toString() })),
+    );
+  return classifyCommand(classifier, services.log, show, clicked, selected);
+}
+
+async function useBundledModel(models: ModelManager): Promise<void> {
+  await models.useBundled();
+  const note = models.source().kind === 'custom' ? ' (mnist.modelPath is set and still takes precedence)' : '';
+  void vscode.window.showInformationMessage(`MNIST: using the bundled model${note}.`);
+}
+
+function logActivationTime(log: vscode.LogOutputChannel, activateStart: number): void {
+  const loadMs = bundleEvaluated - bundleStart;
+  const activateMs = performance.now() - activateStart;
+  log.info(
+    `Activated in ${(loadMs + activateMs).toFixed(1)} ms: bundle load ${loadMs.toFixed(1)} ms + activate ${activateMs.toFixed(1)} ms (TensorFlow.js and MNIST load on first use).`,
+  );
+}
+
+/** Only the API's fields, not the classifier's extras. */
+const digitAndProbabilities = ({ digit, probabilities }: { digit: number; probabilities: number[] }) => ({
+  digit,
+  probabilities,
+});

@@ -16,12 +16,13 @@ export class ModelManager implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly classifier: () => DigitClassifier | undefined,
+    /** The classifier, if it has been created. */
+    private readonly createdClassifier: () => DigitClassifier | undefined,
   ) {
     this.trainedDir = join(context.globalStorageUri.fsPath, 'models', 'trained');
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('mnist.modelPath')) void this.activate(this.source());
+        if (e.affectsConfiguration('mnist.modelPath')) void this.switchTo(this.source());
       }),
     );
   }
@@ -42,16 +43,16 @@ export class ModelManager implements vscode.Disposable {
 
   async useTrained(): Promise<void> {
     await this.context.globalState.update(ACTIVE_MODEL_KEY, 'trained');
-    await this.activate(this.source());
+    await this.switchTo(this.source());
   }
 
   async useBundled(): Promise<void> {
     await this.context.globalState.update(ACTIVE_MODEL_KEY, 'bundled');
-    await this.activate(this.source());
+    await this.switchTo(this.source());
   }
 
-  private async activate(source: ModelSource): Promise<void> {
-    const classifier = this.classifier();
+  private async switchTo(source: ModelSource): Promise<void> {
+    const classifier = this.createdClassifier();
     // A classifier that has not loaded a model yet picks the new source up on first use.
     if (classifier) await classifier.useModel(source).catch(() => undefined);
     this.changed.fire(source);

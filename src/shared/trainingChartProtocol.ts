@@ -13,7 +13,15 @@ export interface EpochPoint {
   valAccuracy?: number;
 }
 
+export interface BatchLossPoint {
+  /** Fractional epoch: 1.5 = halfway through epoch 2. */
+  x: number;
+  loss: number;
+}
+
 export interface TrainingView {
+  /** The active model's training as saved with it (no run in this session yet), not a run of this session. */
+  saved: boolean;
   running: boolean;
   status: string;
   epoch: number;
@@ -21,8 +29,7 @@ export interface TrainingView {
   imagesPerSecond: number;
   etaSeconds?: number;
   history: EpochPoint[];
-  /** x = fractional epoch. */
-  batchLoss: { x: number; loss: number }[];
+  batchLoss: BatchLossPoint[];
 }
 
 export type TrainingChartUpdate = { type: 'training'; training: TrainingView };

@@ -20,6 +20,8 @@ export interface ModelMetadata {
   tfjsVersion: string;
   options?: Partial<TrainOptions>;
   history?: EpochResult[];
+  /** Training loss per batch, thinned to at most 500 points; x = fractional epoch. */
+  batchLoss?: { x: number; loss: number }[];
 }
 
 /** The metadata embedded in model.json, or undefined when the folder holds no readable model. */

@@ -1,6 +1,5 @@
 // Host side of the classification results table; opens only the files it was given.
 import * as vscode from 'vscode';
-import * as v from 'valibot';
 import {
   ClassifyResultsRequestSchema,
   ClassifyResultsStateSchema,
@@ -9,8 +8,8 @@ import {
   type ClassifyRowView,
 } from '../../shared/classifyResultsProtocol';
 import { errorMessage } from '../../shared/errors';
-import { PanelHost, PanelSlot } from './panelHost';
-import type { PanelServices } from './services';
+import { PanelHost, PanelSlot, revivedState, type PanelKind } from './panelHost';
+import type { PanelServices } from '../services';
 
 export interface ClassifyResult {
   /** A file path or a URI string. */
@@ -27,26 +26,18 @@ export function resultUri(file: string): vscode.Uri {
 }
 
 export class ClassifyResultsPanel extends PanelHost<ClassifyResultsRequest, ClassifyResultsUpdate> {
-  static readonly viewType = 'mnist.classifyResults';
-  static readonly title = 'Digit Classification';
-  private static readonly slot = new PanelSlot<ClassifyResultsPanel>(
-    ClassifyResultsPanel.viewType,
-    ClassifyResultsPanel.title,
-  );
+  static readonly kind: PanelKind = {
+    viewType: 'mnist.classifyResults',
+    title: 'Digit Classification',
+    page: 'classifyResults',
+  };
+  private static readonly slot = new PanelSlot<ClassifyResultsPanel>(ClassifyResultsPanel.kind);
 
   private rows: ClassifyRowView[] = [];
 
   /** Shows `results` in the panel (opened or revealed), replacing what it showed. */
-  static show(
-    services: PanelServices,
-    results: ClassifyResult[],
-    viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One,
-  ): ClassifyResultsPanel {
-    const host = ClassifyResultsPanel.slot.open(
-      services,
-      viewColumn,
-      (panel) => new ClassifyResultsPanel(panel, services),
-    );
+  static show(services: PanelServices, results: ClassifyResult[]): ClassifyResultsPanel {
+    const host = ClassifyResultsPanel.slot.open(services, (panel) => new ClassifyResultsPanel(panel, services));
     host.setRows(results.map(toRow));
     return host;
   }
@@ -54,19 +45,13 @@ export class ClassifyResultsPanel extends PanelHost<ClassifyResultsRequest, Clas
   /** After a window reload: the rows come from the webview's saved state, validated like any message. */
   static revive(panel: vscode.WebviewPanel, services: PanelServices, state: unknown): ClassifyResultsPanel {
     const current = ClassifyResultsPanel.slot.revive(() => new ClassifyResultsPanel(panel, services));
-    const saved = v.safeParse(ClassifyResultsStateSchema, state);
-    if (saved.success) current.rows = saved.output.rows.map((row) => toRow(row));
-    else if (state !== undefined) services.log.warn('Classification results: ignored an invalid saved state');
+    const saved = revivedState(ClassifyResultsStateSchema, state, services, ClassifyResultsPanel.kind.viewType);
+    if (saved) current.rows = saved.rows.map((row) => toRow(row));
     return current;
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(
-      panel,
-      services,
-      { title: ClassifyResultsPanel.title, script: 'classifyResults', styles: ['panels.css', 'classifyResults.css'] },
-      ClassifyResultsRequestSchema,
-    );
+    super(panel, services, ClassifyResultsPanel.kind, ClassifyResultsRequestSchema);
   }
 
   private setRows(rows: ClassifyRowView[]): void {

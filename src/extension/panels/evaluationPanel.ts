@@ -1,5 +1,5 @@
 // Host side of the evaluation: runs the test-set evaluation of the active model and serves its digits.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Evaluation } from '../../engine/evaluate';
 import {
   EvaluationRequestSchema,
@@ -7,10 +7,9 @@ import {
   type EvaluationUpdate,
 } from '../../shared/evaluationProtocol';
 import { cellDigits, evaluationView, sampleDigits } from './evaluationData';
-import { modelLabel } from './modelInfo';
 import { errorMessage } from '../../shared/errors';
-import { PanelHost, PanelSlot } from './panelHost';
-import type { PanelServices } from './services';
+import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
+import type { PanelServices } from '../services';
 
 type Outcome =
   | { state: 'running'; label: string }
@@ -18,20 +17,16 @@ type Outcome =
   | { state: 'failed'; message: string };
 
 export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpdate> {
-  static readonly viewType = 'mnist.evaluation';
-  static readonly title = 'MNIST Evaluation';
-  private static readonly slot = new PanelSlot<EvaluationPanel>(EvaluationPanel.viewType, EvaluationPanel.title);
+  static readonly kind: PanelKind = { viewType: 'mnist.evaluation', title: 'MNIST Evaluation', page: 'evaluation' };
+  private static readonly slot = new PanelSlot<EvaluationPanel>(EvaluationPanel.kind);
 
   private outcome: Outcome | undefined;
   /** Identifies the newest run: results of older runs are dropped. */
   private run = 0;
 
   /** Opens (or reveals) the panel and evaluates the active model (cached per model by the service). */
-  static createOrShow(
-    services: PanelServices,
-    viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One,
-  ): EvaluationPanel {
-    const host = EvaluationPanel.slot.open(services, viewColumn, (panel) => new EvaluationPanel(panel, services));
+  static createOrShow(services: PanelServices): EvaluationPanel {
+    const host = EvaluationPanel.slot.open(services, (panel) => new EvaluationPanel(panel, services));
     void host.evaluate();
     return host;
   }
@@ -47,12 +42,7 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(
-      panel,
-      services,
-      { title: EvaluationPanel.title, script: 'evaluation', styles: ['panels.css', 'evaluation.css'] },
-      EvaluationRequestSchema,
-    );
+    super(panel, services, EvaluationPanel.kind, EvaluationRequestSchema);
   }
 
   protected override async onMessage(request: EvaluationRequest): Promise<void> {
@@ -68,19 +58,11 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
     }
   }
 
-  private async label(): Promise<string> {
-    try {
-      return modelLabel(await (await this.services.classifier()).activeModel());
-    } catch {
-      return 'Model: not loaded';
-    }
-  }
-
   private async evaluate(): Promise<void> {
     const run = ++this.run;
     // Set before any await, so that a 'ready' arriving meanwhile does not start a second run.
     this.outcome = { state: 'running', label: 'Model: loading…' };
-    const label = await this.label();
+    const label = await this.activeModelLabel();
     if (run !== this.run) return;
     this.outcome = { state: 'running', label };
     void this.postOutcome();
@@ -90,7 +72,10 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
       outcome = {
         state: 'done',
         evaluation,
-        update: { type: 'evaluation', evaluation: evaluationView(evaluation, mnist.test, await this.label()) },
+        update: {
+          type: 'evaluation',
+          evaluation: evaluationView(evaluation, mnist.test, await this.activeModelLabel()),
+        },
       };
     } catch (err) {
       this.services.log.error(`Evaluation failed: ${errorMessage(err)}`);
@@ -111,7 +96,7 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
   }
 
   private async markStale(): Promise<void> {
-    if (this.outcome?.state === 'done') this.post({ type: 'stale', modelLabel: await this.label() });
+    if (this.outcome?.state === 'done') this.post({ type: 'stale', modelLabel: await this.activeModelLabel() });
   }
 
   private async postCell(requestId: number, label: number, predicted: number): Promise<void> {

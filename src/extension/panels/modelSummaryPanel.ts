@@ -1,5 +1,5 @@
 // Host side of the model summary: the active model's layers and metadata.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { summarizeModel } from '../../engine/model/summary';
 import {
   ModelSummaryRequestSchema,
@@ -8,20 +8,20 @@ import {
 } from '../../shared/modelSummaryProtocol';
 import { summaryView } from './modelInfo';
 import { errorMessage } from '../../shared/errors';
-import { PanelHost, PanelSlot } from './panelHost';
-import type { PanelServices } from './services';
+import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
+import type { PanelServices } from '../services';
 
 export class ModelSummaryPanel extends PanelHost<ModelSummaryRequest, ModelSummaryUpdate> {
-  static readonly viewType = 'mnist.modelSummary';
-  static readonly title = 'MNIST Model Summary';
-  private static readonly slot = new PanelSlot<ModelSummaryPanel>(ModelSummaryPanel.viewType, ModelSummaryPanel.title);
+  static readonly kind: PanelKind = {
+    viewType: 'mnist.modelSummary',
+    title: 'MNIST Model Summary',
+    page: 'modelSummary',
+  };
+  private static readonly slot = new PanelSlot<ModelSummaryPanel>(ModelSummaryPanel.kind);
 
-  static createOrShow(
-    services: PanelServices,
-    viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One,
-  ): ModelSummaryPanel {
+  static createOrShow(services: PanelServices): ModelSummaryPanel {
     const wasOpen = ModelSummaryPanel.slot.current;
-    const host = ModelSummaryPanel.slot.open(services, viewColumn, (panel) => new ModelSummaryPanel(panel, services));
+    const host = ModelSummaryPanel.slot.open(services, (panel) => new ModelSummaryPanel(panel, services));
     if (wasOpen) void host.postSummary(); // a new panel posts it when its webview is ready
     return host;
   }
@@ -36,12 +36,7 @@ export class ModelSummaryPanel extends PanelHost<ModelSummaryRequest, ModelSumma
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(
-      panel,
-      services,
-      { title: ModelSummaryPanel.title, script: 'modelSummary', styles: ['panels.css', 'modelSummary.css'] },
-      ModelSummaryRequestSchema,
-    );
+    super(panel, services, ModelSummaryPanel.kind, ModelSummaryRequestSchema);
   }
 
   protected override onMessage(request: ModelSummaryRequest): Promise<void> {

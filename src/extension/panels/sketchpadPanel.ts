@@ -1,32 +1,26 @@
 // Host side of the sketchpad: classifies the drawn ink, saves it as PNG, shows the active model.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { topDigits } from '../../engine/ranking';
 import { NoDigitError, toMnistImage } from '../../engine/image/preprocess';
 import { SketchpadRequestSchema, type SketchpadRequest, type SketchpadUpdate } from '../../shared/sketchpadProtocol';
-import { modelLabel } from './modelInfo';
 import { errorMessage } from '../../shared/errors';
-import { PanelHost, PanelSlot } from './panelHost';
-import type { PanelServices } from './services';
-import { decodeInk, inkToPng, pixelsToBase64, pngFileName } from './sketchImage';
+import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
+import type { PanelServices } from '../services';
+import { decodeInk, inkToPng, pngFileName, predictionUpdate } from './sketchpadData';
 
 type PredictRequest = Extract<SketchpadRequest, { type: 'predict' }>;
 type SaveRequest = Extract<SketchpadRequest, { type: 'savePng' }>;
 
 export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate> {
-  static readonly viewType = 'mnist.sketchpad';
-  static readonly title = 'MNIST Sketchpad';
-  private static readonly slot = new PanelSlot<SketchpadPanel>(SketchpadPanel.viewType, SketchpadPanel.title);
+  static readonly kind: PanelKind = { viewType: 'mnist.sketchpad', title: 'MNIST Sketchpad', page: 'sketchpad' };
+  private static readonly slot = new PanelSlot<SketchpadPanel>(SketchpadPanel.kind);
 
   /** While a prediction runs, only the newest request waits; older ones would be stale anyway. */
   private predicting = false;
   private queued: PredictRequest | undefined;
 
-  static createOrShow(
-    services: PanelServices,
-    viewColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One,
-  ): SketchpadPanel {
-    return SketchpadPanel.slot.open(services, viewColumn, (panel) => new SketchpadPanel(panel, services));
+  static createOrShow(services: PanelServices): SketchpadPanel {
+    return SketchpadPanel.slot.open(services, (panel) => new SketchpadPanel(panel, services));
   }
 
   static revive(panel: vscode.WebviewPanel, services: PanelServices): SketchpadPanel {
@@ -39,12 +33,7 @@ export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate>
   }
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(
-      panel,
-      services,
-      { title: SketchpadPanel.title, script: 'sketchpad', styles: ['panels.css', 'sketchpad.css'] },
-      SketchpadRequestSchema,
-    );
+    super(panel, services, SketchpadPanel.kind, SketchpadRequestSchema);
   }
 
   protected override async onMessage(request: SketchpadRequest): Promise<void> {
@@ -59,12 +48,7 @@ export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate>
   }
 
   private async postModel(): Promise<void> {
-    try {
-      this.post({ type: 'model', label: modelLabel(await (await this.services.classifier()).activeModel()) });
-    } catch (err) {
-      this.post({ type: 'model', label: 'Model: not loaded' });
-      this.services.log.warn(`Sketchpad: the model could not be loaded: ${errorMessage(err)}`);
-    }
+    this.post({ type: 'model', label: await this.activeModelLabel() });
   }
 
   private async predict(request: PredictRequest): Promise<void> {
@@ -91,15 +75,7 @@ export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate>
     }
     try {
       const image = toMnistImage({ data, width, height, channels: 1 });
-      const result = await (await this.services.classifier()).classifyImage(image);
-      return {
-        type: 'prediction',
-        requestId,
-        digit: result.digit,
-        probabilities: result.probabilities,
-        top3: topDigits(result.probabilities, 3).map((d) => d.digit),
-        image: pixelsToBase64(result.image),
-      };
+      return predictionUpdate(requestId, await (await this.services.classifier()).classifyImage(image));
     } catch (err) {
       if (err instanceof NoDigitError) return { type: 'predictionError', requestId, message: 'Draw a digit first.' };
       this.services.log.error(`Sketchpad: prediction failed: ${errorMessage(err)}`);

@@ -1,4 +1,5 @@
-// Host side of the training chart: forwards the training monitor's snapshots (at most 10 per second).
+// Host side of the training chart: forwards the training monitor's snapshots (at most 10 per second); before any
+// run, the active model's saved training.
 import * as vscode from 'vscode';
 import type { TrainingSnapshot } from '../training/trainingMonitor';
 import {
@@ -7,50 +8,41 @@ import {
   type TrainingChartUpdate,
 } from '../../shared/trainingChartProtocol';
 import { throttle } from '../../shared/throttle';
-import { PanelHost, PanelSlot } from './panelHost';
-import type { PanelServices } from './services';
+import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
+import type { PanelServices } from '../services';
 import { trainingView } from './trainingChartData';
 
 const UPDATE_INTERVAL_MS = 100;
 
 export class TrainingChartPanel extends PanelHost<TrainingChartRequest, TrainingChartUpdate> {
-  static readonly viewType = 'mnist.trainingChart';
-  static readonly title = 'MNIST Training';
-  private static readonly slot = new PanelSlot<TrainingChartPanel>(
-    TrainingChartPanel.viewType,
-    TrainingChartPanel.title,
-  );
+  static readonly kind: PanelKind = { viewType: 'mnist.trainingChart', title: 'MNIST Training', page: 'trainingChart' };
+  private static readonly slot = new PanelSlot<TrainingChartPanel>(TrainingChartPanel.kind);
 
   private readonly postLatest = throttle(() => this.postSnapshot(), UPDATE_INTERVAL_MS);
 
-  static createOrShow(
-    services: PanelServices,
-    viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside,
-    preserveFocus = true,
-  ): TrainingChartPanel {
-    return TrainingChartPanel.slot.open(
-      services,
-      viewColumn,
-      (panel) => new TrainingChartPanel(panel, services),
-      preserveFocus,
-    );
+  /** Beside the editor, leaving the focus where it is (it opens by itself when a training starts). */
+  static createOrShow(services: PanelServices): TrainingChartPanel {
+    return TrainingChartPanel.slot.open(services, (panel) => new TrainingChartPanel(panel, services), {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+    });
   }
 
   static revive(panel: vscode.WebviewPanel, services: PanelServices): TrainingChartPanel {
     return TrainingChartPanel.slot.revive(() => new TrainingChartPanel(panel, services));
   }
 
+  /** Shows the new active model's saved training, unless a run of this session is shown. */
+  static refresh(): void {
+    TrainingChartPanel.slot.current?.postLatest();
+  }
+
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
-    super(
-      panel,
-      services,
-      { title: TrainingChartPanel.title, script: 'trainingChart', styles: ['panels.css', 'training.css'] },
-      TrainingChartRequestSchema,
-    );
+    super(panel, services, TrainingChartPanel.kind, TrainingChartRequestSchema);
     const onChange = (_snapshot: TrainingSnapshot) => this.postLatest();
-    services.training.on('change', onChange);
+    services.trainingMonitor.on('change', onChange);
     this.disposables.push(
-      { dispose: () => services.training.off('change', onChange) },
+      { dispose: () => services.trainingMonitor.off('change', onChange) },
       { dispose: () => this.postLatest.cancel() },
     );
   }
@@ -65,6 +57,7 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
   }
 
   private postSnapshot(): void {
-    this.post({ type: 'training', training: trainingView(this.services.training.current) });
+    const { trainingMonitor, activeModelMetadata } = this.services;
+    this.post({ type: 'training', training: trainingView(trainingMonitor.current, activeModelMetadata) });
   }
 }

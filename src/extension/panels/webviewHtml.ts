@@ -7,11 +7,12 @@ import type * as vscode from 'vscode';
 
 export interface PageSpec {
   title: string;
-  /** Bundle name in dist/webview/, without ".js", e.g. "sketchpad". */
-  script: string;
-  /** Style sheets in media/, e.g. ["panels.css", "sketchpad.css"]. */
-  styles: string[];
+  /** e.g. "sketchpad": the script dist/webview/sketchpad.js and the styles media/sketchpad.css. */
+  page: string;
 }
+
+/** The styles in media/ every panel loads before its own. */
+const SHARED_STYLES = 'panels.css';
 
 type WebviewLike = Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>;
 
@@ -51,25 +52,27 @@ export function escapeHtml(text: string): string {
 export function webviewHtml(
   webview: WebviewLike,
   extensionUri: vscode.Uri,
-  page: PageSpec,
+  spec: PageSpec,
   nonce = createNonce(),
 ): string {
   const uri = (...segments: string[]) =>
     escapeHtml(webview.asWebviewUri(extensionFile(extensionUri, ...segments)).toString());
-  const styles = page.styles.map((name) => `<link rel="stylesheet" nonce="${nonce}" href="${uri('media', name)}">`);
+  const styles = [SHARED_STYLES, `${spec.page}.css`].map(
+    (name) => `<link rel="stylesheet" nonce="${nonce}" href="${uri('media', name)}">`,
+  );
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(page.title)}</title>
+<title>${escapeHtml(spec.title)}</title>
 <link rel="stylesheet" nonce="${nonce}" id="vscode-codicon-stylesheet" href="${uri('dist', 'webview', 'codicon.css')}">
 ${styles.join('\n')}
 </head>
 <body>
 <noscript>This panel needs JavaScript.</noscript>
-<script nonce="${nonce}" src="${uri('dist', 'webview', `${page.script}.js`)}"></script>
+<script nonce="${nonce}" src="${uri('dist', 'webview', `${spec.page}.js`)}"></script>
 </body>
 </html>`;
 }

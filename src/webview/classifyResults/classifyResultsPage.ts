@@ -1,6 +1,7 @@
 // Classification results webview: one row per classified file; a file name opens the file.
 import { dataTable, h, icon } from '../common/dom';
 import { formatPercent } from '../../shared/format';
+import { isClassifyResultsState, resultsSummary, runnersUp } from './classifyResultsLayout';
 import type {
   ClassifyResultsRequest,
   ClassifyResultsState,
@@ -9,7 +10,7 @@ import type {
 } from '../../shared/classifyResultsProtocol';
 import { connectToHost, onHostMessage } from '../common/vscodeApi';
 
-const host = connectToHost<ClassifyResultsRequest, ClassifyResultsState>();
+const host = connectToHost<ClassifyResultsRequest, ClassifyResultsState>(isClassifyResultsState);
 const content = h('main', { class: 'results', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
 document.body.append(content);
 
@@ -23,8 +24,6 @@ function fileLink(row: ClassifyRowView, index: number): HTMLElement {
 }
 
 function render(rows: ClassifyRowView[]): void {
-  const failures = rows.filter((r) => r.error !== undefined).length;
-  const summary = `${rows.length} file${rows.length === 1 ? '' : 's'} classified${failures ? `, ${failures} could not be read` : ''}.`;
   const table = dataTable(
     'Classification results',
     [
@@ -40,10 +39,7 @@ function render(rows: ClassifyRowView[]): void {
             fileLink(row, index),
             h('strong', { class: 'result-digit' }, row.digit === undefined ? '—' : String(row.digit)),
             row.confidence === undefined ? '—' : formatPercent(row.confidence),
-            (row.top3 ?? [])
-              .slice(1)
-              .map((r) => `${r.digit} (${formatPercent(r.probability)})`)
-              .join(', ') || '—',
+            runnersUp(row),
           ],
     ),
   );
@@ -54,12 +50,12 @@ function render(rows: ClassifyRowView[]): void {
     td.classList.remove('numeric');
     td.parentElement?.classList.add('error-row');
   });
-  content.replaceChildren(h('p', { class: 'muted' }, summary), table);
+  content.replaceChildren(h('p', { class: 'muted' }, resultsSummary(rows)), table);
 }
 
 // Shown at once after the panel was hidden or the window reloaded; the host's copy follows.
-const saved = host.savedState() as Partial<ClassifyResultsState> | undefined;
-if (Array.isArray(saved?.rows)) render(saved.rows);
+const saved = host.savedState();
+if (saved) render(saved.rows);
 
 onHostMessage<ClassifyResultsUpdate>((update) => {
   if (update.type !== 'results') return;

@@ -1,4 +1,4 @@
-// Small DOM helpers for the panels: element creation and digit images.
+// Small DOM helpers for the panels: element creation, digit images, bars, tables and theme colours.
 import { base64ToBytes } from './base64';
 import { IMAGE_SIDE } from '../../shared/mnistImage';
 import { digitRgba } from './digitPixels';
@@ -46,6 +46,39 @@ export function drawDigit(canvas: HTMLCanvasElement, imageBase64: string): void 
   const context = canvas.getContext('2d');
   if (!context) return;
   context.putImageData(new ImageData(digitRgba(base64ToBytes(imageBase64)), IMAGE_SIDE, IMAGE_SIDE), 0, 0);
+}
+
+/**
+ * One row of a bar list (ol.bars, styled in panels.css): the digit, a bar `fraction` (0..1) of the track long, the
+ * value as text, then any `extra` cells. `attributes.class` adds to "bar-row".
+ */
+export function barRow(
+  digit: number,
+  fraction: number,
+  value: string,
+  attributes: Attributes = {},
+  ...extra: Child[]
+): HTMLLIElement {
+  const bar = h('span', { class: 'bar' });
+  bar.style.width = `${Math.max(0, Math.min(1, fraction)) * 100}%`;
+  return h(
+    'li',
+    { ...attributes, class: attributes.class ? `bar-row ${attributes.class}` : 'bar-row' },
+    h('span', { class: 'bar-digit' }, String(digit)),
+    h('span', { class: 'bar-track' }, bar),
+    h('span', { class: 'bar-value' }, value),
+    ...extra,
+  );
+}
+
+/** A line with a spinning "loading" codicon: "⟳ Loading digits…". */
+export function busyText(text: string): HTMLParagraphElement {
+  return h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ` ${text}`);
+}
+
+/** An error message, announced to screen readers. */
+export function errorText(message: string): HTMLParagraphElement {
+  return h('p', { class: 'error', role: 'alert' }, message);
 }
 
 /** A codicon, hidden from screen readers (the control it sits in carries the label). */

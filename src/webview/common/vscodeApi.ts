@@ -13,19 +13,30 @@ let api: VsCodeApi | undefined;
 
 export interface HostConnection<Request, State> {
   post(message: Request): void;
-  /** What setState saved before the panel was hidden or the window reloaded (validate before use). */
-  savedState(): unknown;
+  /**
+   * What saveState stored before the panel was hidden or the window reloaded; undefined when there is none or
+   * it is not a valid State (e.g. saved by an older version), so the page starts fresh.
+   */
+  savedState(): State | undefined;
   saveState(state: State): void;
 }
 
-export function connectToHost<Request, State = unknown>(): HostConnection<Request, State> {
+/** `isState` tells a valid saved state; pages that keep none leave it out. */
+export function connectToHost<Request, State = never>(
+  isState: (value: unknown) => value is State = (_value): _value is State => false,
+): HostConnection<Request, State> {
   api ??= acquireVsCodeApi();
-  const vscode = api;
+  const webview = api;
   return {
-    post: (message) => vscode.postMessage(message),
-    savedState: () => vscode.getState(),
-    saveState: (state) => vscode.setState(state),
+    post: (message) => webview.postMessage(message),
+    savedState: () => validState(webview.getState(), isState),
+    saveState: (state) => webview.setState(state),
   };
+}
+
+/** `saved` when `isState` accepts it, else undefined. */
+export function validState<State>(saved: unknown, isState: (value: unknown) => value is State): State | undefined {
+  return isState(saved) ? saved : undefined;
 }
 
 /** Calls `handle` for each message from the host (only objects with a string `type`). */

@@ -1,5 +1,7 @@
-// Confusion matrix → heatmap cells, per-class rows. No DOM.
+// Confusion matrix → heatmap cells, per-class rows; the panel's saved state. No DOM.
 import { formatCount, formatPercent } from '../../shared/format';
+import { DIGIT_CLASSES } from '../../shared/mnistImage';
+import { isIntegerIn, isOptional, isRecord } from '../common/typeGuards';
 
 export interface HeatCell {
   label: number;
@@ -67,4 +69,31 @@ export function cellTitle(label: number, predicted: number, total: number, shown
   return total > shown
     ? `${what}: first ${shown} of ${formatCount(total)} ${digits}`
     : `${what}: ${formatCount(total)} ${digits}`;
+}
+
+// ---- Saved state (vscode.getState/setState): the open tab and the chosen confusion-matrix cell ----
+
+/** The tabs' indices, in order. */
+export const TABS = { overview: 0, misclassified: 1, samples: 2 } as const;
+
+export interface EvaluationState {
+  tab: number;
+  cell?: { label: number; predicted: number };
+}
+
+export function initialEvaluationState(): EvaluationState {
+  return { tab: TABS.overview };
+}
+
+/** A saved state this version can use: anything else (malformed, or from another version) is not restored. */
+export function isEvaluationState(value: unknown): value is EvaluationState {
+  return isRecord(value) && isIntegerIn(value.tab, 0, TABS.samples) && isOptional(value.cell, isCell);
+}
+
+function isCell(value: unknown): value is EvaluationState['cell'] {
+  return (
+    isRecord(value) &&
+    isIntegerIn(value.label, 0, DIGIT_CLASSES - 1) &&
+    isIntegerIn(value.predicted, 0, DIGIT_CLASSES - 1)
+  );
 }

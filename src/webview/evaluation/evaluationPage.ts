@@ -4,37 +4,29 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import { byId, digitCanvas, h, icon } from '../common/dom';
-import { cellTitle, classAccuracyRows, heatCells, heatTextIsLight } from './evaluationLayout';
+import { barRow, busyText, byId, digitCanvas, errorText, h } from '../common/dom';
+import {
+  cellTitle,
+  classAccuracyRows,
+  heatCells,
+  heatTextIsLight,
+  initialEvaluationState,
+  isEvaluationState,
+  TABS,
+  type EvaluationState,
+} from './evaluationLayout';
 import { formatCount, formatPercent } from '../../shared/format';
 import type { DigitView, EvaluationRequest, EvaluationUpdate, EvaluationView } from '../../shared/evaluationProtocol';
 import { LatestRequest } from '../../shared/throttle';
 import { connectToHost, onHostMessage } from '../common/vscodeApi';
 
-interface EvaluationState {
-  tab: number;
-  cell?: { label: number; predicted: number };
-}
-
-const host = connectToHost<EvaluationRequest, EvaluationState>();
-const state = restoreState(host.savedState());
+const host = connectToHost<EvaluationRequest, EvaluationState>(isEvaluationState);
+const state = host.savedState() ?? initialEvaluationState();
 /** One id sequence for both kinds of request, so a requestError names exactly one. */
 const requests = new LatestRequest();
 let cellRequest = -1;
 let samplesRequest = -1;
 let samplesRequested = false;
-
-function restoreState(saved: unknown): EvaluationState {
-  const s = (typeof saved === 'object' && saved !== null ? saved : {}) as Partial<EvaluationState>;
-  const isDigit = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 9;
-  return {
-    tab: Number.isInteger(s.tab) && (s.tab as number) >= 0 && (s.tab as number) <= 2 ? (s.tab as number) : 0,
-    cell:
-      s.cell && isDigit(s.cell.label) && isDigit(s.cell.predicted)
-        ? { label: s.cell.label, predicted: s.cell.predicted }
-        : undefined,
-  };
-}
 
 document.body.append(
   h(
@@ -53,11 +45,11 @@ function evaluateButton(label: string): HTMLElement {
 
 function showBusy(text: string): void {
   byId('banner').hidden = true;
-  byId('content').replaceChildren(h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ` ${text}`));
+  byId('content').replaceChildren(busyText(text));
 }
 
 function showError(message: string): void {
-  byId('content').replaceChildren(h('p', { class: 'error', role: 'alert' }, message), evaluateButton('Evaluate again'));
+  byId('content').replaceChildren(errorText(message), evaluateButton('Evaluate again'));
 }
 
 function digitFigure(digit: DigitView, caption: string, label: string): HTMLElement {
@@ -67,17 +59,11 @@ function digitFigure(digit: DigitView, caption: string, label: string): HTMLElem
 // ---- Overview tab ----
 
 function overview(evaluation: EvaluationView): HTMLElement {
-  const bars = classAccuracyRows(evaluation.perClassAccuracy, evaluation.confusion).map((row) => {
-    const bar = h('span', { class: 'bar' });
-    bar.style.width = `${row.accuracy * 100}%`;
-    return h(
-      'li',
-      { class: 'bar-row', 'aria-label': `Digit ${row.digit}: ${row.text} of ${formatCount(row.count)}` },
-      h('span', { class: 'bar-digit' }, String(row.digit)),
-      h('span', { class: 'bar-track' }, bar),
-      h('span', { class: 'bar-value' }, row.text),
-    );
-  });
+  const bars = classAccuracyRows(evaluation.perClassAccuracy, evaluation.confusion).map((row) =>
+    barRow(row.digit, row.accuracy, row.text, {
+      'aria-label': `Digit ${row.digit}: ${row.text} of ${formatCount(row.count)}`,
+    }),
+  );
   return h(
     'div',
     { class: 'overview' },
@@ -210,7 +196,7 @@ function moveFocus(table: HTMLTableElement, event: KeyboardEvent): void {
 function requestCell(label: number, predicted: number): void {
   state.cell = { label, predicted };
   host.saveState(state);
-  byId('cell').replaceChildren(h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ' Loading digits…'));
+  byId('cell').replaceChildren(busyText('Loading digits…'));
   cellRequest = requests.next();
   host.post({ type: 'cell', requestId: cellRequest, label, predicted });
 }
@@ -309,17 +295,17 @@ function render(evaluation: EvaluationView): void {
       h(
         'section',
         { id: 'samples', class: 'samples', 'aria-label': 'Training digits per class' },
-        h('p', { class: 'busy' }, icon('loading codicon-modifier-spin'), ' Loading training digits…'),
+        busyText('Loading training digits…'),
       ),
     ),
   );
   tabs.addEventListener('vsc-tabs-select', (event) => {
     state.tab = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
     host.saveState(state);
-    if (state.tab === 2) requestSamples();
+    if (state.tab === TABS.samples) requestSamples();
   });
   byId('content').replaceChildren(h('p', { class: 'muted model' }, evaluation.modelLabel), tabs);
-  if (state.tab === 2) requestSamples();
+  if (state.tab === TABS.samples) requestSamples();
   if (state.cell) requestCell(state.cell.label, state.cell.predicted);
 }
 
@@ -350,10 +336,9 @@ onHostMessage<EvaluationUpdate>((update) => {
       if (update.requestId === samplesRequest) showSamples(update.classes);
       break;
     case 'requestError':
-      if (update.requestId === cellRequest)
-        document.getElementById('cell')?.replaceChildren(h('p', { class: 'error', role: 'alert' }, update.message));
+      if (update.requestId === cellRequest) document.getElementById('cell')?.replaceChildren(errorText(update.message));
       else if (update.requestId === samplesRequest)
-        document.getElementById('samples')?.replaceChildren(h('p', { class: 'error', role: 'alert' }, update.message));
+        document.getElementById('samples')?.replaceChildren(errorText(update.message));
       break;
   }
 });

@@ -2,6 +2,7 @@
 // a 2D context, the saved panel state, and canvas pixels → the one-channel ink sent to the host.
 // No DOM access here, so it runs in unit tests.
 import { SKETCH_SIDE } from '../../shared/limits';
+import { isArrayOf, isIntegerIn, isNumberIn, isRecord } from '../common/typeGuards';
 
 export interface Point {
   x: number;
@@ -111,35 +112,24 @@ export function initialSketchState(): SketchState {
   return { strokes: [], brushSize: DEFAULT_BRUSH, live: true };
 }
 
-/** The state saved earlier, with anything malformed (e.g. from another version) dropped or defaulted. */
-export function restoreSketchState(saved: unknown): SketchState {
-  const state = initialSketchState();
-  if (typeof saved !== 'object' || saved === null) return state;
-  const { strokes, brushSize, live } = saved as Partial<Record<keyof SketchState, unknown>>;
-  if (typeof brushSize === 'number' && Number.isFinite(brushSize))
-    state.brushSize = clamp(Math.round(brushSize), MIN_BRUSH, MAX_BRUSH);
-  if (typeof live === 'boolean') state.live = live;
-  if (Array.isArray(strokes)) {
-    for (const stroke of strokes.slice(-MAX_STROKES)) {
-      const restored = restoreStroke(stroke);
-      if (restored) state.strokes.push(restored);
-    }
-  }
-  return state;
+/** A saved state this version can use: anything else (malformed, or from another version) is not restored. */
+export function isSketchState(value: unknown): value is SketchState {
+  return (
+    isRecord(value) &&
+    isArrayOf(value.strokes, isStroke, MAX_STROKES) &&
+    isIntegerIn(value.brushSize, MIN_BRUSH, MAX_BRUSH) &&
+    typeof value.live === 'boolean'
+  );
 }
 
-function restoreStroke(value: unknown): Stroke | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { size, points } = value as { size?: unknown; points?: unknown };
-  if (typeof size !== 'number' || !Number.isFinite(size) || !Array.isArray(points)) return undefined;
-  const stroke: Stroke = { size: clamp(size, MIN_BRUSH, MAX_BRUSH), points: [] };
-  for (const p of points.slice(0, MAX_POINTS)) {
-    const { x, y } = (p ?? {}) as { x?: unknown; y?: unknown };
-    if (typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y)) {
-      stroke.points.push({ x: clamp(x, 0, SKETCH_SIDE), y: clamp(y, 0, SKETCH_SIDE) });
-    }
-  }
-  return stroke.points.length ? stroke : undefined;
+function isStroke(value: unknown): value is Stroke {
+  return (
+    isRecord(value) && isNumberIn(value.size, MIN_BRUSH, MAX_BRUSH) && isArrayOf(value.points, isPoint, MAX_POINTS)
+  );
+}
+
+function isPoint(value: unknown): value is Point {
+  return isRecord(value) && isNumberIn(value.x, 0, SKETCH_SIDE) && isNumberIn(value.y, 0, SKETCH_SIDE);
 }
 
 /** Whether the user can start another stroke (the list is capped so the saved state stays small). */

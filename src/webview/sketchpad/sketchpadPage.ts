@@ -6,18 +6,20 @@ import {
   addPoint,
   canAddStroke,
   hasInk,
+  initialSketchState,
   inkFromRgba,
+  isSketchState,
   MAX_BRUSH,
   MIN_BRUSH,
-  restoreSketchState,
   toLogical,
   traceStroke,
   type SketchState,
   type Stroke,
 } from './canvasInk';
-import { byId, drawDigit, h, onThemeChange, themeColor } from '../common/dom';
+import { barRow, byId, drawDigit, h, onThemeChange, themeColor } from '../common/dom';
 import { formatPercent } from '../../shared/format';
 import { SKETCH_SIDE } from '../../shared/limits';
+import { IMAGE_SIDE } from '../../shared/mnistImage';
 import { type SketchpadRequest, type SketchpadUpdate } from '../../shared/sketchpadProtocol';
 import { LatestRequest, throttle } from '../../shared/throttle';
 import { connectToHost, onHostMessage } from '../common/vscodeApi';
@@ -25,8 +27,8 @@ import { connectToHost, onHostMessage } from '../common/vscodeApi';
 /** Live prediction runs at most this long after the latest change to the drawing. */
 const LIVE_INTERVAL_MS = 150;
 
-const host = connectToHost<SketchpadRequest, SketchState>();
-const state = restoreSketchState(host.savedState());
+const host = connectToHost<SketchpadRequest, SketchState>(isSketchState);
+const state = host.savedState() ?? initialSketchState();
 const requests = new LatestRequest();
 let lastDigit: number | undefined;
 /** When the newest prediction request left, to show the round trip through the extension host. */
@@ -96,8 +98,8 @@ document.body.append(
         h('canvas', {
           id: 'seen',
           class: 'digit seen-digit',
-          width: 28,
-          height: 28,
+          width: IMAGE_SIDE,
+          height: IMAGE_SIDE,
           role: 'img',
           'aria-label': 'The 28 by 28 image the model saw',
         }),
@@ -109,8 +111,8 @@ document.body.append(
 
 const pad = byId<HTMLCanvasElement>('pad');
 const padContext = pad.getContext('2d')!;
-const brush = byId<HTMLInputElement>('brush');
-const live = byId<HTMLElement & { checked: boolean }>('live');
+const brushSlider = byId<HTMLInputElement>('brush');
+const liveToggle = byId<HTMLElement & { checked: boolean }>('live');
 
 // ---- Drawing ----
 
@@ -274,17 +276,14 @@ function showPrediction(update: Extract<SketchpadUpdate, { type: 'prediction' }>
     ...update.probabilities.map((probability, digit) => {
       const rank = update.top3.indexOf(digit);
       const percent = formatPercent(probability);
-      const bar = h('span', { class: 'bar' });
-      bar.style.width = `${Math.max(0, Math.min(1, probability)) * 100}%`;
-      return h(
-        'li',
+      return barRow(
+        digit,
+        probability,
+        percent,
         {
-          class: rank >= 0 ? `bar-row top top${rank + 1}` : 'bar-row',
+          class: rank >= 0 ? `top top${rank + 1}` : undefined,
           'aria-label': `Digit ${digit}: ${percent}${rank >= 0 ? `, rank ${rank + 1}` : ''}`,
         },
-        h('span', { class: 'bar-digit' }, String(digit)),
-        h('span', { class: 'bar-track' }, bar),
-        h('span', { class: 'bar-value' }, percent),
         h('span', { class: 'bar-rank' }, rank >= 0 ? `#${rank + 1}` : ''),
       );
     }),
@@ -316,12 +315,12 @@ byId('save').addEventListener('click', () => {
   if (!hasInk(ink)) return showError('Draw a digit first.');
   host.post({ type: 'savePng', width: SKETCH_SIDE, height: SKETCH_SIDE, ink: bytesToBase64(ink), digit: lastDigit });
 });
-brush.addEventListener('input', () => {
-  state.brushSize = Number(brush.value);
+brushSlider.addEventListener('input', () => {
+  state.brushSize = Number(brushSlider.value);
   saveState();
 });
-live.addEventListener('change', () => {
-  state.live = live.checked;
+liveToggle.addEventListener('change', () => {
+  state.live = liveToggle.checked;
   saveState();
   drawingChanged();
 });

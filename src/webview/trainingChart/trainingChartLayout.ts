@@ -1,5 +1,5 @@
-// TrainingView → what the training charts and the stats line show. No DOM, no Chart.js.
-import { formatCount, formatDuration } from '../../shared/format';
+// TrainingView → what the training charts, their summaries and the stats line show. No DOM, no Chart.js.
+import { formatCount, formatDuration, formatPercent } from '../../shared/format';
 import type { TrainingView } from '../../shared/trainingChartProtocol';
 
 export interface XY {
@@ -36,27 +36,69 @@ export function batchSeries(batchLoss: TrainingView['batchLoss']): XY[] {
  * at 0 like the batch chart (epoch N's point sits where the batch trace ends epoch N), and a one-epoch run's only
  * point is drawn (a 1..1 axis has no width, and Chart.js drew nothing on it).
  */
-export function epochAxis(view: TrainingView): { min: number; max: number } {
-  const last = view.history.length ? view.history[view.history.length - 1].epoch : 1;
-  return { min: 0, max: Math.max(1, view.epochs, last) };
+export function epochAxis(training: TrainingView): { min: number; max: number } {
+  return { min: 0, max: Math.max(1, training.epochs, lastEpoch(training) ?? 1) };
+}
+
+/**
+ * Whether the per-batch chart is shown: while a run is going (its batches are on their way) and whenever there
+ * are batch losses; not for a saved model that recorded none.
+ */
+export function showsBatchChart(training: TrainingView): boolean {
+  return training.running || training.batchLoss.length > 0;
 }
 
 export interface TrainingStats {
+  /** What the epoch stat counts: "Epoch" of a run, or the "Saved model"'s epochs. */
+  epochName: string;
   epoch: string;
-  eta: string;
-  speed: string;
+  /** Not shown (undefined) for a saved model's training. */
+  eta?: string;
+  speed?: string;
 }
 
-export function trainingStats(view: TrainingView): TrainingStats {
-  const doneEpochs = view.history.length ? view.history[view.history.length - 1].epoch : 0;
+export function trainingStats(training: TrainingView): TrainingStats {
+  const done = lastEpoch(training);
+  if (training.saved) {
+    return { epochName: 'Saved model', epoch: `${done ?? 0} epoch${done === 1 ? '' : 's'} trained` };
+  }
   return {
+    epochName: 'Epoch',
     epoch:
-      view.running && view.epochs
-        ? `${Math.max(view.epoch, 1)} / ${view.epochs}`
-        : doneEpochs
-          ? `${doneEpochs} run`
+      training.running && training.epochs
+        ? `${Math.max(training.epoch, 1)} / ${training.epochs}`
+        : done
+          ? `${done} run`
           : '—',
-    eta: view.running ? formatDuration(view.etaSeconds) : '—',
-    speed: view.running && view.imagesPerSecond > 0 ? `${formatCount(view.imagesPerSecond)} images/s` : '—',
+    eta: training.running ? formatDuration(training.etaSeconds) : '—',
+    speed: training.running && training.imagesPerSecond > 0 ? `${formatCount(training.imagesPerSecond)} images/s` : '—',
   };
+}
+
+/** The text under each chart, for screen readers and at a glance. */
+export interface ChartSummaries {
+  loss: string;
+  accuracy: string;
+  batch: string;
+}
+
+export function chartSummaries(training: TrainingView): ChartSummaries {
+  const last = training.history[training.history.length - 1];
+  const lastBatch = training.batchLoss[training.batchLoss.length - 1];
+  const validation = (name: string, value: string | undefined) => (value === undefined ? '' : `, ${name} ${value}`);
+  return {
+    loss: last
+      ? `Epoch ${last.epoch}: training loss ${last.loss.toFixed(4)}${validation('validation loss', last.valLoss?.toFixed(4))}.`
+      : 'No finished epoch yet.',
+    accuracy: last
+      ? `Epoch ${last.epoch}: training accuracy ${formatPercent(last.accuracy, 2)}${validation('validation accuracy', last.valAccuracy === undefined ? undefined : formatPercent(last.valAccuracy, 2))}.`
+      : 'No finished epoch yet.',
+    batch: lastBatch
+      ? `${training.batchLoss.length} points; latest batch loss ${lastBatch.loss.toFixed(4)}.`
+      : 'No batches yet.',
+  };
+}
+
+function lastEpoch(training: TrainingView): number | undefined {
+  return training.history[training.history.length - 1]?.epoch;
 }

@@ -10,24 +10,37 @@ import {
   Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import { batchSeries, epochAxis, epochSeries, trainingStats, type XY } from './trainingChartLayout';
+import {
+  batchSeries,
+  chartSummaries,
+  epochAxis,
+  epochSeries,
+  showsBatchChart,
+  trainingStats,
+  type XY,
+} from './trainingChartLayout';
 import { byId, h, onThemeChange, themeColor } from '../common/dom';
 import type { TrainingChartRequest, TrainingChartUpdate, TrainingView } from '../../shared/trainingChartProtocol';
 import { connectToHost, onHostMessage } from '../common/vscodeApi';
-import { formatPercent } from '../../shared/format';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
 const host = connectToHost<TrainingChartRequest>();
 
 function stat(id: string, name: string): HTMLElement {
-  return h('div', { class: 'stat' }, h('dt', {}, name), h('dd', { id }, '—'));
+  return h('div', { class: 'stat', id: `${id}-stat` }, h('dt', { id: `${id}-name` }, name), h('dd', { id }, '—'));
+}
+
+/** Shows `value` in stat `id`, or hides the stat when there is no value. */
+function setStat(id: string, value: string | undefined): void {
+  byId(`${id}-stat`).hidden = value === undefined;
+  byId(id).textContent = value ?? '';
 }
 
 function chartFigure(id: string, caption: string, wide = false): HTMLElement {
   return h(
     'figure',
-    { class: wide ? 'chart wide' : 'chart' },
+    { class: wide ? 'chart wide' : 'chart', id: `${id}-figure` },
     h('figcaption', { id: `${id}-caption` }, caption),
     h(
       'div',
@@ -128,32 +141,27 @@ function makeCharts() {
 let charts = makeCharts();
 let latest: TrainingView | undefined;
 
-function render(view: TrainingView): void {
-  latest = view;
-  const stats = trainingStats(view);
-  byId('status').textContent = view.status;
-  byId('epoch').textContent = stats.epoch;
-  byId('eta').textContent = stats.eta;
-  byId('speed').textContent = stats.speed;
-  byId('stop').toggleAttribute('disabled', !view.running);
+function render(training: TrainingView): void {
+  latest = training;
+  const stats = trainingStats(training);
+  byId('status').textContent = training.status;
+  byId('epoch-name').textContent = stats.epochName;
+  setStat('epoch', stats.epoch);
+  setStat('eta', stats.eta);
+  setStat('speed', stats.speed);
+  byId('stop').toggleAttribute('disabled', !training.running);
 
-  const series = epochSeries(view.history);
-  const axis = epochAxis(view);
+  const series = epochSeries(training.history);
+  const axis = epochAxis(training);
   setData(charts.loss, [series.loss, series.valLoss], axis);
   setData(charts.accuracy, [series.accuracy, series.valAccuracy], axis);
-  setData(charts.batch, [batchSeries(view.batchLoss)], { min: 0, max: axis.max });
+  byId('batch-figure').hidden = !showsBatchChart(training);
+  setData(charts.batch, [batchSeries(training.batchLoss)], { min: 0, max: axis.max });
 
-  const last = view.history[view.history.length - 1];
-  byId('loss-summary').textContent = last
-    ? `Epoch ${last.epoch}: training loss ${last.loss.toFixed(4)}${last.valLoss === undefined ? '' : `, validation loss ${last.valLoss.toFixed(4)}`}.`
-    : 'No finished epoch yet.';
-  byId('accuracy-summary').textContent = last
-    ? `Epoch ${last.epoch}: training accuracy ${formatPercent(last.accuracy, 2)}${last.valAccuracy === undefined ? '' : `, validation accuracy ${formatPercent(last.valAccuracy, 2)}`}.`
-    : 'No finished epoch yet.';
-  const lastBatch = view.batchLoss[view.batchLoss.length - 1];
-  byId('batch-summary').textContent = lastBatch
-    ? `${view.batchLoss.length} points; latest batch loss ${lastBatch.loss.toFixed(4)}.`
-    : 'No batches yet.';
+  const summaries = chartSummaries(training);
+  byId('loss-summary').textContent = summaries.loss;
+  byId('accuracy-summary').textContent = summaries.accuracy;
+  byId('batch-summary').textContent = summaries.batch;
 }
 
 function setData(chart: Chart<'line', XY[]>, data: XY[][], axis: { min: number; max: number }): void {

@@ -128,5 +128,8 @@ describe('webview protocol: training chart, model summary, evaluation and result
     assert.ok(!parseMessage(ClassifyResultsStateSchema, { rows: [{ ...row, confidence: 2 }] }).ok);
     assert.ok(!parseMessage(ClassifyResultsStateSchema, { rows: [{ ...row, digit: 11 }] }).ok);
     assert.ok(!parseMessage(ClassifyResultsStateSchema, { rows: 'x' }).ok);
+    // Older shapes: a revived panel starts empty rather than trusting them.
+    assert.ok(!parseMessage(ClassifyResultsStateSchema, { results: [row] }).ok);
+    assert.ok(!parseMessage(ClassifyResultsStateSchema, { rows: [{ path: '/w/a.png', digit: 3 }] }).ok);
   });
 });

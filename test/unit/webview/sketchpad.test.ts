@@ -2,15 +2,21 @@
 import { strict as assert } from 'node:assert';
 import { PNG } from 'pngjs';
 import { NoDigitError, toMnistImage } from '../../../src/engine/image/preprocess';
-import { decodeInk, inkToPng, pixelsToBase64, pngFileName } from '../../../src/extension/panels/sketchImage';
+import { DigitClassifier } from '../../../src/engine/classifier';
+import { bundledModelDir } from '../../../src/engine/paths';
+import {
+  decodeInk,
+  inkToPng,
+  pixelsToBase64,
+  pngFileName,
+  predictionUpdate,
+} from '../../../src/extension/panels/sketchpadData';
 import { base64ToBytes, bytesToBase64 } from '../../../src/webview/common/base64';
 import {
   addPoint,
   DEFAULT_BRUSH,
   hasInk,
   inkFromRgba,
-  MAX_BRUSH,
-  restoreSketchState,
   toLogical,
   traceStroke,
   type PathSink,
@@ -91,51 +97,6 @@ describe('sketchpad: strokes', () => {
   });
 });
 
-describe('sketchpad: saved state', () => {
-  it('round-trips strokes, brush size and the live toggle', () => {
-    const state = {
-      strokes: [
-        {
-          size: 20,
-          points: [
-            { x: 1, y: 2 },
-            { x: 3, y: 4 },
-          ],
-        },
-      ],
-      brushSize: 25,
-      live: false,
-    };
-    assert.deepEqual(restoreSketchState(JSON.parse(JSON.stringify(state))), state);
-  });
-
-  it('defaults a missing or malformed state and drops malformed strokes and points', () => {
-    assert.deepEqual(restoreSketchState(undefined), { strokes: [], brushSize: DEFAULT_BRUSH, live: true });
-    assert.deepEqual(restoreSketchState('junk'), { strokes: [], brushSize: DEFAULT_BRUSH, live: true });
-    const restored = restoreSketchState({
-      brushSize: 999,
-      live: 'yes',
-      strokes: [
-        null,
-        { size: 'big', points: [] },
-        { size: 10, points: [{ x: 1, y: 1 }, { x: 'a', y: 2 }, null, { x: 500, y: -4 }] },
-        { size: 10, points: [] },
-      ],
-    });
-    assert.equal(restored.brushSize, MAX_BRUSH);
-    assert.equal(restored.live, true);
-    assert.deepEqual(restored.strokes, [
-      {
-        size: 10,
-        points: [
-          { x: 1, y: 1 },
-          { x: 280, y: 0 },
-        ],
-      },
-    ]);
-  });
-});
-
 describe('sketchpad: canvas pixels → ink → model input', () => {
   it('takes the ink from the alpha channel, whatever colour the strokes were drawn in', () => {
     const rgba = new Uint8ClampedArray([0, 0, 0, 0, 255, 255, 255, 255, 12, 34, 56, 128]);
@@ -186,6 +147,33 @@ describe('sketchpad: canvas pixels → ink → model input', () => {
     assert.deepEqual(Array.from(bytes.subarray(0, 4)), [255, 128, 255, 0]);
     const rgba = digitRgba(new Uint8Array(bytes));
     assert.deepEqual(Array.from(rgba.subarray(0, 8)), [255, 255, 255, 255, 128, 128, 128, 255]);
+  });
+});
+
+describe('sketchpad: prediction', () => {
+  it('the bundled model reads a bar as a 1; the webview gets the digit, ten probabilities, the likeliest three and the image seen', async () => {
+    const classifier = new DigitClassifier(
+      { dir: bundledModelDir(), kind: 'bundled' },
+      () => 'wasm',
+      () => [],
+    );
+    try {
+      const image = toMnistImage({ data: barInk(), width: 280, height: 280, channels: 1 });
+      const update = predictionUpdate(7, await classifier.classifyImage(image));
+      assert.ok(update.type === 'prediction');
+      assert.equal(update.requestId, 7);
+      assert.equal(update.digit, 1);
+      assert.equal(update.probabilities.length, 10);
+      assert.ok(Math.abs(update.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+      assert.equal(update.top3[0], 1);
+      const ranked = update.top3.map((digit) => update.probabilities[digit]);
+      assert.ok(ranked[0] >= ranked[1] && ranked[1] >= ranked[2], `top3 not in order: ${ranked.join(', ')}`);
+      const others = update.probabilities.filter((_, digit) => !update.top3.includes(digit));
+      assert.ok(Math.max(...others) <= ranked[2]);
+      assert.deepEqual(Buffer.from(update.image, 'base64'), Buffer.from(image.pixels.map((p) => Math.round(p * 255))));
+    } finally {
+      classifier.dispose();
+    }
   });
 });
 

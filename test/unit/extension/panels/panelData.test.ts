@@ -1,5 +1,8 @@
 // Panel data on the host side (evaluation digits, model description, page skeleton) and its presentation.
 import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../../../src/engine/paths';
 import type { Evaluation } from '../../../../src/engine/evaluate';
 import type { DigitSet } from '../../../../src/engine/data/idx';
 import { cellDigits, digitBase64, evaluationView, sampleDigits } from '../../../../src/extension/panels/evaluationData';
@@ -82,10 +85,10 @@ describe('evaluation panel data', () => {
       big,
       Array.from({ length: 250 }, (_, i) => ({ index: i * 10, predicted: 1 })),
     );
-    const view = evaluationView(e, big, 'Model: trained');
-    assert.equal(view.misclassified.length, MAX_MISCLASSIFIED);
-    assert.equal(view.misclassifiedTotal, 250);
-    assert.ok(imageOf(view.misclassified[1].image).every((b) => b === 10));
+    const shown = evaluationView(e, big, 'Model: trained');
+    assert.equal(shown.misclassified.length, MAX_MISCLASSIFIED);
+    assert.equal(shown.misclassifiedTotal, 250);
+    assert.ok(imageOf(shown.misclassified[1].image).every((b) => b === 10));
   });
 
   it('samples the first digits of every class', () => {
@@ -191,7 +194,7 @@ describe('webview page skeleton', () => {
     toString: () => `https://res${path}`,
   });
   const webview = { cspSource: 'https://res', asWebviewUri: (u: any) => u };
-  const page = { title: 'A <b> panel', script: 'sketchpad', styles: ['panels.css'] };
+  const page = { title: 'A <b> panel', page: 'sketchpad' };
 
   it('has a strict CSP: nothing but nonce scripts, extension styles, images and fonts', () => {
     assert.equal(
@@ -200,14 +203,27 @@ describe('webview page skeleton', () => {
     );
   });
 
-  it('loads only the bundle from dist/webview, with the nonce, and escapes the title', () => {
+  it('loads only the bundle from dist/webview and the shared and own styles, with the nonce, and escapes the title', () => {
     const html = webviewHtml(webview as any, uri('/ext'), page, 'NONCE');
     const scripts = html.match(/<script[^>]*>/g) ?? [];
     assert.deepEqual(scripts, ['<script nonce="NONCE" src="https://res/ext/dist/webview/sketchpad.js">']);
     assert.match(html, /id="vscode-codicon-stylesheet" href="https:\/\/res\/ext\/dist\/webview\/codicon.css"/);
-    assert.match(html, /href="https:\/\/res\/ext\/media\/panels.css"/);
+    const styles = [...html.matchAll(/<link rel="stylesheet" nonce="NONCE" href="([^"]+)">/g)].map((m) => m[1]);
+    assert.deepEqual(styles, ['https://res/ext/media/panels.css', 'https://res/ext/media/sketchpad.css']);
     assert.match(html, /<title>A &#60;b&#62; panel<\/title>/);
     assert.ok(!/style="/.test(html), 'no inline style attributes');
+  });
+
+  it("finds each page's script source and style sheet by the page's name", () => {
+    const root = projectRoot();
+    const pages = readdirSync(join(root, 'src', 'webview'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== 'common')
+      .map((entry) => entry.name);
+    assert.deepEqual(pages.sort(), ['classifyResults', 'evaluation', 'modelSummary', 'sketchpad', 'trainingChart']);
+    for (const page of pages) {
+      assert.ok(existsSync(join(root, 'src', 'webview', page, `${page}Page.ts`)), `no ${page}Page.ts`);
+      assert.ok(existsSync(join(root, 'media', `${page}.css`)), `no media/${page}.css`);
+    }
   });
 
   it('uses a fresh, unguessable nonce per page', () => {

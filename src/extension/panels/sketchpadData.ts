@@ -1,6 +1,9 @@
-// The sketchpad's images on the host side: the webview's one-channel ink decoded, saved as PNG, and the
-// model's 28x28 input sent back. No vscode import (unit-tested).
+// The sketchpad's data on the host side: the webview's one-channel ink decoded or saved as PNG, and the
+// classifier's answer as the prediction the webview shows. No vscode import (unit-tested).
 import { PNG } from 'pngjs';
+import type { Classification } from '../../engine/classifier';
+import { topDigits } from '../../engine/ranking';
+import type { SketchpadUpdate } from '../../shared/sketchpadProtocol';
 
 /** The ink bytes, or undefined when the base64 does not decode to exactly width x height bytes. */
 export function decodeInk(ink: string, width: number, height: number): Uint8Array | undefined {
@@ -27,4 +30,16 @@ export function pixelsToBase64(pixels: Float32Array): string {
 /** "digit-3.png", or "digit.png" when there is no prediction yet. */
 export function pngFileName(digit: number | undefined): string {
   return digit === undefined ? 'digit.png' : `digit-${digit}.png`;
+}
+
+/** The answer to prediction request `requestId`: the probabilities, the three likeliest digits, the image seen. */
+export function predictionUpdate(requestId: number, result: Classification): SketchpadUpdate {
+  return {
+    type: 'prediction',
+    requestId,
+    digit: result.digit,
+    probabilities: result.probabilities,
+    top3: topDigits(result.probabilities, 3).map((d) => d.digit),
+    image: pixelsToBase64(result.image),
+  };
 }
