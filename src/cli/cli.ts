@@ -11,17 +11,13 @@ import { evaluate, type Evaluation } from '../engine/evaluate';
 import { loadMnist } from '../engine/data/idx';
 import { bundledModelDir, defaultDataDir } from '../engine/paths';
 import { pngToMnistImage } from '../engine/image/png';
-import { predictDigit, topDigits } from '../engine/predict';
+import { predictDigit } from '../engine/predict';
+import { topDigits } from '../engine/ranking';
 import { formatEpoch } from '../engine/training/progressText';
 import { loadModel, saveModel, trainedModelMetadata } from '../engine/model/storage';
 import { formatShape, summarizeModel } from '../engine/model/summary';
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  disposeModel,
-  train,
-  TrainingCancelledError,
-  type BatchProgress,
-} from '../engine/training/train';
+import { disposeModel, train, TrainingCancelledError, type BatchProgress } from '../engine/training/train';
+import { DEFAULT_TRAIN_OPTIONS } from '../engine/training/trainOptions';
 import { formatPercent } from '../shared/format';
 import { errorMessage } from '../shared/errors';
 

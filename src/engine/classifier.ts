@@ -4,7 +4,8 @@ import { initBackend, type BackendChoice, type BackendPreference } from './backe
 import { pngToMnistImage } from './image/png';
 import { predictDigit, type Prediction } from './predict';
 import { toMnistImage, type MnistImage } from './image/preprocess';
-import { loadModel, type ModelMetadata } from './model/storage';
+import { loadModel } from './model/storage';
+import { type ModelMetadata } from './model/metadata';
 import { disposeModel } from './training/train';
 
 export interface Classification extends Prediction {

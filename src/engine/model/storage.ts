@@ -23,8 +23,6 @@ import type { TrainResult } from '../training/train';
 import type { TrainOptions } from '../training/trainOptions';
 import { METADATA_FILE, MODEL_FILE, type ModelMetadata } from './metadata';
 
-export { METADATA_FILE, MODEL_FILE, type ModelMetadata } from './metadata';
-
 export class ModelFileError extends Error {
   constructor(
     readonly file: string,

@@ -16,8 +16,6 @@ import {
 import { createModel } from '../model/architecture';
 import { DIGIT_CLASSES } from '../../shared/mnistImage';
 import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainOptions';
-
-export { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions };
 import { seededRandom, shuffle } from '../data/random';
 
 export interface BatchProgress {

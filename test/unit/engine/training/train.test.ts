@@ -10,21 +10,10 @@ import { IMAGE_SIZE } from '../../../../src/shared/mnistImage';
 import { ARCHITECTURE } from '../../../../src/engine/model/architecture';
 import { defaultDataDir } from '../../../../src/engine/paths';
 import { predictDigit, predictProbabilities } from '../../../../src/engine/predict';
-import {
-  loadModel,
-  METADATA_FILE,
-  MODEL_FILE,
-  ModelFileError,
-  saveModel,
-  type ModelMetadata,
-} from '../../../../src/engine/model/storage';
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  disposeModel,
-  train,
-  TrainingCancelledError,
-  type TrainResult,
-} from '../../../../src/engine/training/train';
+import { loadModel, ModelFileError, saveModel } from '../../../../src/engine/model/storage';
+import { METADATA_FILE, MODEL_FILE, type ModelMetadata } from '../../../../src/engine/model/metadata';
+import { disposeModel, train, TrainingCancelledError, type TrainResult } from '../../../../src/engine/training/train';
+import { DEFAULT_TRAIN_OPTIONS } from '../../../../src/engine/training/trainOptions';
 
 const metadata = (accuracy: number): ModelMetadata => ({
   architecture: ARCHITECTURE,
