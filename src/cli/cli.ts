@@ -3,7 +3,8 @@ import { memory } from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKENDS, initBackend, type BackendChoice, type BackendPreference } from '../engine/backend';
+import { initBackend, type BackendChoice } from '../engine/backend';
+import { BACKEND_PREFERENCES, isBackendPreference } from '../engine/backendNames';
 import { DEFAULT_BENCH_TRAIN_IMAGES, runBench } from './bench';
 import { runTorchReference } from './torchReference';
 import { availableParallelism } from 'node:os';
@@ -30,7 +31,7 @@ Commands:
   summary   [--model DIR]
   bench     [--repeats N] [--vs-torch]   (--vs-torch: also run test/bench/torch_reference.py, PyTorch CPU, and print the ratios)
 
-Common options: --backend auto|tensorflow|wasm|cpu   --json (one JSON object as the last line of stdout)
+Common options: --backend ${BACKEND_PREFERENCES.join('|')}   --json (one JSON object as the last line of stdout)
 Models default to the bundled one (${'models/mnist-cnn'}); train writes to --out (default: the bundled model's folder).`;
 
 const OPTIONS = {
@@ -89,9 +90,9 @@ function log(json: boolean, line: string) {
 }
 
 async function startBackend(values: Values): Promise<BackendChoice> {
-  const preference = values.backend as BackendPreference;
-  if (preference !== 'auto' && !BACKENDS.includes(preference as never)) {
-    throw new UsageError(`--backend must be auto, ${BACKENDS.join(', ')} (got "${preference}")`);
+  const preference = values.backend;
+  if (!isBackendPreference(preference)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')} (got "${preference}")`);
   }
   const choice = await initBackend(preference);
   log(values.json, `Backend: ${choice.name} (${choice.reason})`);

@@ -1,5 +1,5 @@
 // Settings (mnist.*) → engine options. Reads through a getter so that it is testable without VS Code.
-import type { BackendPreference } from '../engine/backend';
+import { isBackendPreference, type BackendPreference } from '../engine/backendNames';
 import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from '../engine/training/trainOptions';
 
 export type SettingReader = <T>(key: string) => T | undefined;
@@ -23,7 +23,7 @@ export function trainOptionsFromSettings(read: SettingReader): TrainOptions {
 
 export function backendFromSettings(read: SettingReader): BackendPreference {
   const value = read<string>('backend');
-  return value === 'tensorflow' || value === 'wasm' || value === 'cpu' ? value : 'auto';
+  return isBackendPreference(value) ? value : 'auto';
 }
 
 export function modelPathFromSettings(read: SettingReader): string | undefined {
