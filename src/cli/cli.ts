@@ -18,7 +18,13 @@ import { formatEpoch } from '../engine/training/progressText';
 import { loadModel, saveModel, trainedModelMetadata } from '../engine/model/storage';
 import { formatShape, summarizeModel } from '../engine/model/summary';
 import { disposeModel, train, TrainingCancelledError, type BatchProgress } from '../engine/training/train';
-import { DEFAULT_TRAIN_OPTIONS } from '../engine/training/trainOptions';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  parseTrainOptions,
+  TrainOptionsError,
+  type TrainOptionName,
+  type TrainOptions,
+} from '../engine/training/trainOptions';
 import { formatPercent } from '../shared/format';
 import { errorMessage } from '../shared/errors';
 
@@ -59,11 +65,40 @@ function parse(argv: string[]) {
 
 class UsageError extends Error {}
 
-function integer(
-  values: Values,
-  name: 'epochs' | 'batch-size' | 'limit' | 'seed' | 'repeats' | 'patience',
-  fallback: number,
-): number {
+/** The flag that sets each training option (validationSplit has none). */
+const TRAIN_FLAGS = {
+  epochs: 'epochs',
+  batchSize: 'batch-size',
+  learningRate: 'learning-rate',
+  trainingSubset: 'limit',
+  earlyStoppingPatience: 'patience',
+  seed: 'seed',
+  augment: 'augment',
+} as const satisfies Partial<Record<TrainOptionName, keyof typeof OPTIONS>>;
+
+/** The training options the flags ask for, checked by the engine's schema; a UsageError names a bad flag. */
+function trainOptionsFromFlags(values: Values): TrainOptions {
+  const input: Record<string, unknown> = { ...DEFAULT_TRAIN_OPTIONS };
+  for (const [name, flag] of Object.entries(TRAIN_FLAGS)) {
+    const raw = values[flag];
+    if (raw !== undefined) input[name] = typeof raw === 'string' ? numberOrText(raw) : raw;
+  }
+  try {
+    return parseTrainOptions(input, (name) =>
+      name in TRAIN_FLAGS ? `--${TRAIN_FLAGS[name as keyof typeof TRAIN_FLAGS]}` : name,
+    );
+  } catch (err) {
+    throw err instanceof TrainOptionsError ? new UsageError(err.message) : err;
+  }
+}
+
+/** The number a flag's text spells, or the text itself (which the schema then refuses, quoting it). */
+function numberOrText(raw: string): number | string {
+  const value = Number(raw);
+  return raw.trim() !== '' && !Number.isNaN(value) ? value : raw;
+}
+
+function integer(values: Values, name: 'limit' | 'repeats', fallback: number): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -118,18 +153,8 @@ function printEvaluation(evaluation: Evaluation, json: boolean) {
 }
 
 async function trainCommand(values: Values) {
+  const options = trainOptionsFromFlags(values);
   const backend = await startBackend(values);
-  const options = {
-    ...DEFAULT_TRAIN_OPTIONS,
-    epochs: integer(values, 'epochs', DEFAULT_TRAIN_OPTIONS.epochs),
-    batchSize: integer(values, 'batch-size', DEFAULT_TRAIN_OPTIONS.batchSize),
-    learningRate:
-      values['learning-rate'] === undefined ? DEFAULT_TRAIN_OPTIONS.learningRate : Number(values['learning-rate']),
-    trainingSubset: integer(values, 'limit', 0),
-    earlyStoppingPatience: integer(values, 'patience', DEFAULT_TRAIN_OPTIONS.earlyStoppingPatience),
-    seed: integer(values, 'seed', DEFAULT_TRAIN_OPTIONS.seed),
-    augment: values.augment,
-  };
   const out = resolve(values.out ?? bundledModelDir());
   const data = loadMnist(defaultDataDir());
   const controller = new AbortController();

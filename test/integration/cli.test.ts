@@ -118,6 +118,12 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
     assert.match(stderr, /unknown command "fly"/);
     const bad = await run(process.execPath, [cli, 'train', '--epochs', 'many'], {}).catch((e) => e);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--epochs must be a whole number \(got "many"\)/);
+    assert.match(bad.stderr, /--epochs must be an integer in \[1, 1000\] \(got "many"\)/);
+    const tooBig = await run(process.execPath, [cli, 'train', '--batch-size', '5000'], {}).catch((e) => e);
+    assert.equal(tooBig.code, 2);
+    assert.match(tooBig.stderr, /--batch-size must be an integer in \[1, 4096\] \(got 5000\)/);
+    const badBackend = await run(process.execPath, [cli, 'summary', '--backend', 'gpu'], {}).catch((e) => e);
+    assert.equal(badBackend.code, 2);
+    assert.match(badBackend.stderr, /--backend must be one of auto, tensorflow, wasm, cpu \(got "gpu"\)/);
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '../parallel/dataParallel';
 import { createModel } from '../model/architecture';
 import { DIGIT_CLASSES } from '../../shared/mnistImage';
-import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainOptions';
+import { DEFAULT_TRAIN_OPTIONS, parseTrainOptions, type TrainOptions } from './trainOptions';
 import { seededRandom, shuffle } from '../data/random';
 
 export interface BatchProgress {
@@ -94,8 +94,7 @@ export async function train(
     partialOptions.seed ?? DEFAULT_TRAIN_OPTIONS.seed,
   ),
 ): Promise<TrainResult> {
-  const options = { ...DEFAULT_TRAIN_OPTIONS, ...partialOptions };
-  validateTrainOptions(options);
+  const options = parseTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, ...partialOptions });
   const { fit, validation } = splitTrainingData(data, options);
   if (fit.count === 0) throw new Error('There are no training images left after the validation split');
   fuseConvolutions(model);

@@ -2,21 +2,11 @@
 import * as v from 'valibot';
 import { validMessage } from '../../shared/messageValidation';
 import { BACKEND_PREFERENCES, BACKENDS } from '../backendNames';
+import { TrainOptionsSchema } from './trainOptions';
 
 const finite = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const backendName = v.picklist(BACKENDS);
-
-const TrainOptionsSchema = v.object({
-  epochs: v.pipe(count, v.minValue(1), v.maxValue(1000)),
-  batchSize: v.pipe(count, v.minValue(1), v.maxValue(4096)),
-  learningRate: v.pipe(finite, v.gtValue(0), v.ltValue(1)),
-  validationSplit: v.pipe(finite, v.minValue(0), v.ltValue(1)),
-  earlyStoppingPatience: count,
-  seed: count,
-  augment: v.boolean(),
-  trainingSubset: count,
-});
 
 export const TrainerRequestSchema = v.variant('type', [
   v.object({
