@@ -14,7 +14,8 @@ import { bundledModelDir, defaultDataDir } from '../engine/paths';
 import { pngToMnistImage } from '../engine/image/png';
 import { predictDigit } from '../engine/predict';
 import { topDigits } from '../engine/ranking';
-import { formatEpoch } from '../engine/training/progressText';
+import { formatBatch, formatEpoch } from '../engine/training/progressText';
+import { formatEvaluation } from '../engine/training/evaluationText';
 import { loadModel, saveModel, trainedModelMetadata } from '../engine/model/storage';
 import { formatShape, summarizeModel } from '../engine/model/summary';
 import { disposeModel, train, TrainingCancelledError, type BatchProgress } from '../engine/training/train';
@@ -113,10 +114,7 @@ function progressPrinter(json: boolean) {
     if (!tty) return;
     const width = 30;
     const filled = Math.round((p.batch / p.batches) * width);
-    process.stderr.write(
-      `\rEpoch ${p.epoch}/${p.epochs} [${'='.repeat(filled)}${' '.repeat(width - filled)}] ${p.batch}/${p.batches}` +
-        ` loss ${p.loss.toFixed(4)} acc ${formatPercent(p.accuracy, 1)} ${Math.round(p.imagesPerSecond)} img/s `,
-    );
+    process.stderr.write(`\r[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${formatBatch(p)} `);
   };
 }
 
@@ -140,16 +138,7 @@ function modelDir(values: Values): string {
 }
 
 function printEvaluation(evaluation: Evaluation, json: boolean) {
-  log(
-    json,
-    `Test accuracy ${formatPercent(evaluation.accuracy, 2)} · loss ${evaluation.loss.toFixed(4)} · ${evaluation.n} images`,
-  );
-  log(json, `Per class: ${evaluation.perClassAccuracy.map((a, d) => `${d}:${formatPercent(a, 1)}`).join('  ')}`);
-  log(json, 'Confusion matrix (rows = true digit, columns = predicted):');
-  log(json, '      ' + [...Array(10).keys()].map((d) => String(d).padStart(5)).join(''));
-  evaluation.confusion.forEach((row, digit) =>
-    log(json, `  ${digit}:  ${row.map((c) => String(c).padStart(5)).join('')}`),
-  );
+  for (const line of formatEvaluation(evaluation)) log(json, line);
 }
 
 async function trainCommand(values: Values) {

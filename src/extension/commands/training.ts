@@ -1,7 +1,7 @@
 // MNIST: Train Model — runs the engine in a child process with a cancellable progress notification.
 import * as vscode from 'vscode';
 import { BUNDLES, builtFile, defaultDataDir } from '../../engine/paths';
-import { formatEpoch } from '../../engine/training/progressText';
+import { formatBatch, formatEpoch, formatEvaluating } from '../../engine/training/progressText';
 import { formatPercent } from '../../shared/format';
 import type { ModelManager } from '../modelManager';
 import { backendFromSettings, trainOptionsFromSettings, type SettingReader } from '../settings';
@@ -90,11 +90,11 @@ export class TrainingController implements vscode.Disposable {
             const done = ((event.epoch - 1) * event.batches + event.batch) / (event.epochs * event.batches);
             progress.report({
               increment: Math.max(0, done * 100 - reported),
-              message: `Epoch ${event.epoch}/${event.epochs} · batch ${event.batch}/${event.batches} · loss ${event.loss.toFixed(3)} · acc ${formatPercent(event.accuracy)}`,
+              message: formatBatch(event),
             });
             reported = Math.max(reported, done * 100);
           } else if (event.type === 'evaluating') {
-            progress.report({ message: `Evaluating on the test set · ${event.done}/${event.total}` });
+            progress.report({ message: formatEvaluating(event.done, event.total) });
           } else if (event.type === 'backend') {
             progress.report({ message: `Loading MNIST on the ${event.name} backend…` });
           }

@@ -1,6 +1,7 @@
 // What the training chart shows: the running (or last) run's epochs, batch trace, speed and ETA.
 import { EventEmitter } from 'node:events';
 import type { EpochEvent, TrainerEvent } from '../../engine/training/trainerProtocol';
+import { formatBatchPosition, formatEvaluating } from '../../engine/training/progressText';
 
 export interface BatchPoint {
   /** Fractional epoch: 1.5 = halfway through epoch 2. */
@@ -69,7 +70,7 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
         const remainingBatches = (event.epochs - event.epoch) * event.batches + (event.batches - event.batch);
         this.update({
           ...s,
-          status: `Epoch ${event.epoch}/${event.epochs} · batch ${event.batch}/${event.batches}`,
+          status: formatBatchPosition(event),
           epoch: event.epoch,
           epochs: event.epochs,
           batch: event.batch,
@@ -87,7 +88,7 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
       case 'evaluating':
         this.update({
           ...s,
-          status: `Evaluating on the test set · ${event.done}/${event.total}`,
+          status: formatEvaluating(event.done, event.total),
           etaSeconds: undefined,
         });
         break;
