@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../engine/backend';
-import { BACKEND_PREFERENCES, isBackendPreference } from '../engine/backendNames';
+import { BACKEND_PREFERENCES, isBackendPreference, type BackendPreference } from '../engine/backendNames';
 import { DEFAULT_BENCH_TRAIN_IMAGES, runBench } from './bench';
 import { runTorchReference } from './torchReference';
 import { availableParallelism } from 'node:os';
@@ -14,11 +14,12 @@ import { bundledModelDir, defaultDataDir } from '../engine/paths';
 import { pngToMnistImage } from '../engine/image/png';
 import { predictDigit } from '../engine/predict';
 import { topDigits } from '../engine/ranking';
-import { formatBatch, formatEpoch } from '../engine/training/progressText';
+import { formatBatch, formatEpoch, formatEvaluating } from '../engine/training/progressText';
+import { trainEvaluateSave } from '../engine/training/trainingPipeline';
 import { formatEvaluation } from '../engine/training/evaluationText';
-import { loadModel, saveModel, trainedModelMetadata } from '../engine/model/storage';
+import { loadModel } from '../engine/model/storage';
 import { formatShape, summarizeModel } from '../engine/model/summary';
-import { disposeModel, train, TrainingCancelledError, type BatchProgress } from '../engine/training/train';
+import { disposeModel, TrainingCancelledError, type BatchProgress } from '../engine/training/train';
 import {
   DEFAULT_TRAIN_OPTIONS,
   parseTrainOptions,
@@ -107,14 +108,20 @@ function integer(values: Values, name: 'limit' | 'repeats', fallback: number): n
   return value;
 }
 
-/** Progress on stderr: a bar redrawn in place on a terminal, nothing per batch otherwise. */
-function progressPrinter(json: boolean) {
+/** Progress on stderr: one line redrawn in place on a terminal, nothing otherwise. */
+function progressLine(json: boolean) {
   const tty = process.stderr.isTTY && !json;
-  return (p: BatchProgress) => {
-    if (!tty) return;
-    const width = 30;
-    const filled = Math.round((p.batch / p.batches) * width);
-    process.stderr.write(`\r[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${formatBatch(p)} `);
+  const show = (text: string) => {
+    if (tty) process.stderr.write(`\r\x1b[K${text}`);
+  };
+  const width = 30;
+  return {
+    batch: (p: BatchProgress) => {
+      const filled = Math.round((p.batch / p.batches) * width);
+      show(`[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${formatBatch(p)}`);
+    },
+    evaluating: (done: number, total: number) => show(formatEvaluating(done, total)),
+    clear: () => show(''),
   };
 }
 
@@ -122,14 +129,22 @@ function log(json: boolean, line: string) {
   (json ? process.stderr : process.stdout).write(line + '\n');
 }
 
-async function startBackend(values: Values): Promise<BackendChoice> {
+function backendPreference(values: Values): BackendPreference {
   const preference = values.backend;
   if (!isBackendPreference(preference)) {
     throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')} (got "${preference}")`);
   }
-  const choice = await initBackend(preference);
-  log(values.json, `Backend: ${choice.name} (${choice.reason})`);
+  return preference;
+}
+
+function logBackend(json: boolean, choice: BackendChoice) {
+  log(json, `Backend: ${choice.name} (${choice.reason})`);
   if (choice.warning) process.stderr.write(`Warning: ${choice.warning}\n`);
+}
+
+async function startBackend(values: Values): Promise<BackendChoice> {
+  const choice = await initBackend(backendPreference(values));
+  logBackend(values.json, choice);
   return choice;
 }
 
@@ -142,49 +157,45 @@ function printEvaluation(evaluation: Evaluation, json: boolean) {
 }
 
 async function trainCommand(values: Values) {
-  const options = trainOptionsFromFlags(values);
-  const backend = await startBackend(values);
-  const out = resolve(values.out ?? bundledModelDir());
-  const data = loadMnist(defaultDataDir());
+  const request = {
+    options: trainOptionsFromFlags(values),
+    backend: backendPreference(values),
+    dataDir: defaultDataDir(),
+    outDir: resolve(values.out ?? bundledModelDir()),
+  };
   const controller = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('\nStopping after this batch; the saved model is left as it was.\n');
     controller.abort();
   });
-  const showProgress = progressPrinter(values.json);
-  const result = await train(data.train, options, {
+  const progress = progressLine(values.json);
+  const outcome = await trainEvaluateSave(request, {
     signal: controller.signal,
-    onBatchEnd: showProgress,
+    onBackend: (choice) => logBackend(values.json, choice),
+    onBatchEnd: progress.batch,
     onEpochEnd: (e) => {
-      if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
+      progress.clear();
       // Tensors and memory after each epoch: both should stay flat from epoch to epoch.
       const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
       log(values.json, `${formatEpoch(e)} · ${memory().numTensors} tensors, RSS ${rssMb} MB`);
     },
+    onEvaluating: progress.evaluating,
   });
-  if (result.workers > 1) log(values.json, `Trained on ${result.workers} worker threads (data-parallel)`);
-  if (result.stoppedEarly) log(values.json, `Stopped early; keeping the weights of epoch ${result.bestEpoch}`);
-  const evaluation = await evaluate(result.model, data.test);
+  progress.clear();
+  const { evaluation } = outcome;
+  if (outcome.workers > 1) log(values.json, `Trained on ${outcome.workers} worker threads (data-parallel)`);
+  if (outcome.stoppedEarly) log(values.json, `Stopped early; keeping the weights of epoch ${outcome.bestEpoch}`);
   printEvaluation(evaluation, values.json);
-  const metadata = trainedModelMetadata(
-    result,
-    evaluation,
-    backend.name,
-    options,
-    options.trainingSubset || data.train.count,
-  );
-  await saveModel(result.model, out, metadata);
-  disposeModel(result.model);
-  log(values.json, `Saved to ${out}`);
+  log(values.json, `Saved to ${outcome.modelDir}`);
   return {
     accuracy: evaluation.accuracy,
     loss: evaluation.loss,
     n: evaluation.n,
-    backend: backend.name,
-    epochs_run: result.epochsRun,
-    seconds: result.seconds,
-    workers: result.workers,
-    out,
+    backend: outcome.backend.name,
+    epochs_run: outcome.epochsRun,
+    seconds: outcome.seconds,
+    workers: outcome.workers,
+    out: outcome.modelDir,
   };
 }
 

@@ -215,7 +215,7 @@ export function modelExists(dir: string): boolean {
 
 /** The metadata of a model that has just been trained and evaluated on the test set. */
 export function trainedModelMetadata(
-  result: TrainResult,
+  result: Omit<TrainResult, 'model'>,
   evaluation: Pick<Evaluation, 'accuracy' | 'loss'>,
   backend: string,
   options: TrainOptions,
