@@ -27,7 +27,7 @@ import {
   type TrainOptionName,
   type TrainOptions,
 } from '../engine/training/trainOptions';
-import { formatPercent } from '../shared/format';
+import { formatCount, formatPercent } from '../shared/format';
 import { errorMessage } from '../shared/errors';
 
 const USAGE = `Usage: npm run mnist -- <command> [options]
@@ -260,6 +260,11 @@ async function summaryCommand(values: Values) {
     log(
       values.json,
       `Test accuracy ${formatPercent(metadata.testAccuracy, 2)} after ${metadata.epochsRun} epochs on ${metadata.backend}, ${metadata.date}`,
+    );
+  if (metadata)
+    log(
+      values.json,
+      `Training images ${formatCount(metadata.trainingImages)} · validation images ${metadata.validationImages === undefined ? 'not recorded' : formatCount(metadata.validationImages)}`,
     );
   return { ...summary, metadata };
 }

@@ -76,6 +76,9 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
     );
     assert.equal(json.totalParameters, 93322);
     assert.ok(json.metadata.testAccuracy >= 0.992, `bundled model accuracy ${json.metadata.testAccuracy}`);
+    // Trained on 60,000 images with a validation split of 0.1.
+    assert.equal(json.metadata.trainingImages, 54000);
+    assert.equal(json.metadata.validationImages, 6000);
   });
 
   it('evaluates with --limit and reports accuracy, loss, n and backend', async () => {

@@ -21,7 +21,7 @@ import { ARCHITECTURE } from './architecture';
 import { DIGIT_CLASSES } from '../../shared/mnistImage';
 import type { TrainResult } from '../training/train';
 import type { TrainOptions } from '../training/trainOptions';
-import { METADATA_FILE, MODEL_FILE, type ModelMetadata } from './metadata';
+import { METADATA_FILE, metadataOf, MODEL_FILE, type ModelMetadata } from './metadata';
 
 export class ModelFileError extends Error {
   constructor(
@@ -110,7 +110,7 @@ interface ModelJson {
   modelTopology?: unknown;
   weightsManifest?: { paths: string[]; weights: io.WeightsManifestEntry[] }[];
   trainingConfig?: io.TrainingConfig;
-  userDefinedMetadata?: { mnist?: ModelMetadata };
+  userDefinedMetadata?: unknown;
   format?: string;
 }
 
@@ -175,7 +175,7 @@ export function readModelArtifacts(dir: string): { artifacts: io.ModelArtifacts;
       trainingConfig: json.trainingConfig,
       format: json.format,
     },
-    metadata: json.userDefinedMetadata?.mnist,
+    metadata: metadataOf(json),
   };
 }
 
@@ -219,7 +219,6 @@ export function trainedModelMetadata(
   evaluation: Pick<Evaluation, 'accuracy' | 'loss'>,
   backend: string,
   options: TrainOptions,
-  trainingImages: number,
 ): ModelMetadata {
   return {
     architecture: ARCHITECTURE,
@@ -228,7 +227,8 @@ export function trainedModelMetadata(
     testLoss: evaluation.loss,
     backend,
     trainingSeconds: result.seconds,
-    trainingImages,
+    trainingImages: result.trainingImages,
+    validationImages: result.validationImages,
     date: new Date().toISOString(),
     tfjsVersion: version_core,
     options,

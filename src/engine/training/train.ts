@@ -15,7 +15,7 @@ import {
 } from '../parallel/dataParallel';
 import { createModel } from '../model/architecture';
 import { DIGIT_CLASSES } from '../../shared/mnistImage';
-import { DEFAULT_TRAIN_OPTIONS, parseTrainOptions, type TrainOptions } from './trainOptions';
+import { DEFAULT_TRAIN_OPTIONS, parseTrainOptions, validationImageCount, type TrainOptions } from './trainOptions';
 import { seededRandom, shuffle } from '../data/random';
 import { EarlyStopping } from './earlyStopping';
 
@@ -58,6 +58,9 @@ export interface TrainResult {
   seconds: number;
   /** Worker threads that trained (data-parallel), or 1 for the calling thread. */
   workers: number;
+  /** Images trained on, and images held out to measure val_loss (the two parts of the split). */
+  trainingImages: number;
+  validationImages: number;
 }
 
 export class TrainingCancelledError extends Error {
@@ -71,7 +74,7 @@ export class TrainingCancelledError extends Error {
 export function splitTrainingData(train: DigitSet, options: TrainOptions): { fit: Examples; validation?: Examples } {
   const total = options.trainingSubset > 0 ? Math.min(options.trainingSubset, train.count) : train.count;
   const all = normalise(train, 0, total);
-  const validationCount = Math.floor(total * options.validationSplit);
+  const validationCount = validationImageCount(total, options.validationSplit);
   if (validationCount === 0) return { fit: all };
   return {
     fit: sliceExamples(all, 0, total - validationCount),
@@ -137,6 +140,8 @@ export async function train(
       stoppedEarly: stopping.stopped,
       seconds: (performance.now() - started) / 1000,
       workers: parallel ? parallelism.workers : 1,
+      trainingImages: fit.count,
+      validationImages: validation?.count ?? 0,
     };
   } catch (err) {
     disposeModel(model);

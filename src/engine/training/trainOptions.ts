@@ -36,6 +36,11 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   trainingSubset: 0,
 };
 
+/** Of `total` images, how many validationSplit holds out (the last ones, as Keras does). */
+export function validationImageCount(total: number, validationSplit: number): number {
+  return Math.floor(total * validationSplit);
+}
+
 /** An option's type and bounds, in the words of JSON Schema (package.json's settings use the same). */
 export interface OptionLimits {
   type: 'integer' | 'number' | 'boolean';

@@ -44,8 +44,7 @@ export async function trainEvaluateSave(
   const { model, ...trained } = await train(data.train, request.options, callbacks);
   try {
     const evaluation = await evaluateOnTestSet(model, data.test, callbacks);
-    const trainingImages = request.options.trainingSubset || data.train.count;
-    const metadata = trainedModelMetadata(trained, evaluation, backend.name, request.options, trainingImages);
+    const metadata = trainedModelMetadata(trained, evaluation, backend.name, request.options);
     await saveModel(model, request.outDir, metadata);
     return { ...trained, backend, evaluation, metadata, modelDir: request.outDir };
   } finally {
