@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochResult } from '../training/train';
+import type { BatchLossPoint } from '../training/batchLoss';
 import { validationImageCount, type TrainOptions } from '../training/trainOptions';
 
 export const MODEL_FILE = 'model.json';
@@ -23,6 +24,8 @@ export interface ModelMetadata {
   tfjsVersion: string;
   options?: Partial<TrainOptions>;
   history?: EpochResult[];
+  /** The training loss batch by batch (at most MAX_SAVED_BATCH_POINTS), for the training chart. */
+  batchLoss?: BatchLossPoint[];
 }
 
 /** The metadata embedded in model.json, or undefined when the folder holds no readable model. */

@@ -233,5 +233,6 @@ export function trainedModelMetadata(
     tfjsVersion: version_core,
     options,
     history: result.history,
+    batchLoss: result.batchLoss,
   };
 }

@@ -18,6 +18,7 @@ import { DIGIT_CLASSES } from '../../shared/mnistImage';
 import { DEFAULT_TRAIN_OPTIONS, parseTrainOptions, validationImageCount, type TrainOptions } from './trainOptions';
 import { seededRandom, shuffle } from '../data/random';
 import { EarlyStopping } from './earlyStopping';
+import { downsample, fractionalEpoch, MAX_SAVED_BATCH_POINTS, type BatchLossPoint } from './batchLoss';
 
 export interface BatchProgress {
   epoch: number; // 1-based
@@ -61,6 +62,8 @@ export interface TrainResult {
   /** Images trained on, and images held out to measure val_loss (the two parts of the split). */
   trainingImages: number;
   validationImages: number;
+  /** The loss batch by batch over the whole run, thinned out to at most MAX_SAVED_BATCH_POINTS. */
+  batchLoss: BatchLossPoint[];
 }
 
 export class TrainingCancelledError extends Error {
@@ -108,6 +111,7 @@ export async function train(
   const validationTensors = validation ? examplesToTensors(validation) : undefined;
   const stopping = new EarlyStopping(options.earlyStoppingPatience);
   const history: EpochResult[] = [];
+  const batchLoss: BatchLossPoint[] = [];
   let parallel: DataParallelTrainer | undefined;
 
   try {
@@ -125,6 +129,7 @@ export async function train(
       batches: Math.ceil(fit.count / options.batchSize),
       buffer: parallel?.batch ?? new BatchBuffer(options.batchSize),
       parallel,
+      batchLoss,
     };
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const result = await trainEpoch(run, epoch);
@@ -142,6 +147,7 @@ export async function train(
       workers: parallel ? parallelism.workers : 1,
       trainingImages: fit.count,
       validationImages: validation?.count ?? 0,
+      batchLoss: downsample(batchLoss, MAX_SAVED_BATCH_POINTS),
     };
   } catch (err) {
     disposeModel(model);
@@ -167,6 +173,8 @@ interface EpochRun {
   batches: number;
   buffer: BatchBuffer;
   parallel?: DataParallelTrainer;
+  /** Every batch's point of the loss trace, appended to. */
+  batchLoss: BatchLossPoint[];
 }
 
 /** One pass over the training images in a new order, then the validation figures. */
@@ -180,7 +188,7 @@ async function trainEpoch(run: EpochRun, epoch: number): Promise<EpochResult> {
     totals.loss += loss * size;
     totals.accuracy += accuracy * size;
     totals.seen += size;
-    await run.callbacks.onBatchEnd?.({
+    const progress: BatchProgress = {
       epoch,
       epochs: run.options.epochs,
       batch,
@@ -188,7 +196,9 @@ async function trainEpoch(run: EpochRun, epoch: number): Promise<EpochResult> {
       loss: totals.loss / totals.seen,
       accuracy: totals.accuracy / totals.seen,
       imagesPerSecond: totals.seen / ((performance.now() - epochStart) / 1000),
-    });
+    };
+    run.batchLoss.push({ x: fractionalEpoch(epoch, batch, run.batches), loss: progress.loss });
+    await run.callbacks.onBatchEnd?.(progress);
   }
   const trainSeconds = (performance.now() - epochStart) / 1000;
   await run.parallel?.copyWeightsTo(run.model);

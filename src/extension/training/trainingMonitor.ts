@@ -2,12 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { EpochEvent, TrainerEvent } from '../../engine/training/trainerProtocol';
 import { formatBatchPosition, formatEvaluating } from '../../engine/training/progressText';
-
-export interface BatchPoint {
-  /** Fractional epoch: 1.5 = halfway through epoch 2. */
-  x: number;
-  loss: number;
-}
+import { fractionalEpoch, type BatchLossPoint } from '../../engine/training/batchLoss';
 
 export interface TrainingSnapshot {
   running: boolean;
@@ -21,7 +16,7 @@ export interface TrainingSnapshot {
   /** Seconds left, estimated from the current speed; undefined when idle. */
   etaSeconds?: number;
   history: EpochEvent[];
-  batchLoss: BatchPoint[];
+  batchLoss: BatchLossPoint[];
 }
 
 /** Enough points for a smooth trace; older points are thinned out. */
@@ -78,7 +73,7 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
           imagesPerSecond: event.imagesPerSecond,
           etaSeconds:
             event.imagesPerSecond > 0 ? (remainingBatches * this.batchSize) / event.imagesPerSecond : undefined,
-          batchLoss: [...batchLoss, { x: event.epoch - 1 + event.batch / event.batches, loss: event.loss }],
+          batchLoss: [...batchLoss, { x: fractionalEpoch(event.epoch, event.batch, event.batches), loss: event.loss }],
         });
         break;
       }
