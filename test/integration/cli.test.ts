@@ -74,6 +74,10 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
       json.layers.map((l: { type: string }) => l.type),
       ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'Flatten', 'Dense', 'Dense'],
     );
+    assert.deepEqual(
+      json.layers.map((l: { name: string }) => l.name),
+      ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2', 'flatten', 'dense', 'dense_1'],
+    );
     assert.equal(json.totalParameters, 93322);
     assert.ok(json.metadata.testAccuracy >= 0.992, `bundled model accuracy ${json.metadata.testAccuracy}`);
     // Trained on 60,000 images with a validation split of 0.1.

@@ -185,9 +185,17 @@ export async function loadModel(dir: string): Promise<StoredModel> {
   const file = join(dir, MODEL_FILE);
   let model: LayersModel;
   try {
-    model = await loadLayersModel({ load: async () => artifacts });
+    model = await loadLayersModel({
+      load: async () => ({ ...artifacts, weightData: undefined, weightSpecs: undefined }),
+    });
   } catch (err) {
     throw new ModelFileError(file, `could not be loaded as a model: ${(err as Error).message.split('\n')[0]}`);
+  }
+  try {
+    setStoredWeights(model, artifacts);
+  } catch (err) {
+    model.dispose();
+    throw new ModelFileError(file, (err as Error).message);
   }
   const input = model.inputs[0]?.shape;
   const output = model.outputs[0]?.shape;
@@ -203,6 +211,28 @@ export async function loadModel(dir: string): Promise<StoredModel> {
     );
   }
   return { model, metadata, dir };
+}
+
+/**
+ * Gives a model built from its topology the weights stored with it: by name when the names match (tfjs's way), else
+ * in the stored order, so that a model whose layers were renamed (conv2d_Conv2D1 → conv2d) still loads.
+ */
+function setStoredWeights(model: LayersModel, { weightData, weightSpecs = [] }: io.ModelArtifacts): void {
+  const stored = weightData ? io.decodeWeights(weightData, weightSpecs) : {};
+  try {
+    const byName = model.weights.every((w) => stored[w.originalName] !== undefined);
+    const specs = weightSpecs.filter((spec) => spec.group !== 'optimizer');
+    const values = byName ? model.weights.map((w) => stored[w.originalName]) : specs.map((spec) => stored[spec.name]);
+    if (values.length !== model.weights.length)
+      throw new Error(`has ${values.length} weights for a model that has ${model.weights.length}`);
+    model.weights.forEach((w, i) => {
+      if (values[i].shape.join() !== w.shape.join())
+        throw new Error(`has a weight of shape [${values[i].shape}] where ${w.originalName} is [${w.shape}]`);
+    });
+    model.setWeights(values);
+  } finally {
+    Object.values(stored).forEach((tensor) => tensor.dispose());
+  }
 }
 
 export function modelExists(dir: string): boolean {
