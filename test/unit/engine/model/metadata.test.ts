@@ -1,3 +1,4 @@
+// Model metadata on disk: the bundled model's record, and older records read with today's meaning.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// EarlyStopping with a real model: when it stops, which weights it puts back, and that it frees what it kept.
 import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
 import { initBackend } from '../../../../src/engine/backend';

@@ -1,3 +1,4 @@
+// The evaluation printout shared by the CLI and the output channel.
 import { strict as assert } from 'node:assert';
 import type { Evaluation } from '../../../../src/engine/evaluate';
 import { formatEvaluation } from '../../../../src/engine/training/evaluationText';

@@ -1,3 +1,4 @@
+// The one training run behind the CLI and the training process, end to end on real MNIST: what it saves.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
