@@ -120,6 +120,13 @@ describe('training in a child process (dist/trainer.js)', () => {
     assert.equal(existsSync(join(outDir, 'model.json')), false);
   });
 
+  it('names a training option out of range, should one reach it', async () => {
+    const run = new TrainingRun(request(join(tmpdir(), 'unused'), { batchSize: 5000 }), { trainerScript });
+    const outcome = await run.finished;
+    assert.equal(outcome.status, 'failed');
+    assert.match((outcome as { message: string }).message, /batchSize must be an integer in \[1, 4096\] \(got 5000\)/);
+  });
+
   it('fails clearly when the data folder is wrong', async () => {
     const outDir = join(mkdtempSync(join(tmpdir(), 'trainer-')), 'model');
     const run = new TrainingRun({ ...request(outDir), dataDir: join(tmpdir(), 'no-mnist-here') }, { trainerScript });

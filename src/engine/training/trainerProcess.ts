@@ -2,6 +2,7 @@
 import { trainEvaluateSave } from './trainingPipeline';
 import { TrainingCancelledError } from './train';
 import { parseTrainerRequest, type TrainerEvent, type TrainerRequest } from './trainerProtocol';
+import { parseTrainOptions } from './trainOptions';
 import { errorMessage } from '../../shared/errors';
 
 /** At most this many batch reports a second; the last batch of an epoch is always reported. */
@@ -46,26 +47,34 @@ async function run(request: Extract<TrainerRequest, { type: 'start' }>): Promise
 
 process.on('message', (message) => {
   const request = parseTrainerRequest(message);
-  if (!request) {
-    void send({
-      type: 'failed',
-      message: `the training process received a malformed request: ${JSON.stringify(message).slice(0, 200)}`,
-    });
-    return;
-  }
-  if (request.type === 'cancel') {
+  if (request?.type === 'cancel') {
     controller.abort();
     return;
   }
   if (started) return;
   started = true;
-  run(request)
+  // A malformed first request ends the process too: the host waits for its exit.
+  const work = request
+    ? run(request)
+    : Promise.reject(new Error(`the training process received a malformed request: ${problemOf(message)}`));
+  work
     .catch(async (err) => {
       if (err instanceof TrainingCancelledError || controller.signal.aborted) await send({ type: 'cancelled' });
       else await send({ type: 'failed', message: errorMessage(err) });
     })
     .finally(() => process.exit(0));
 });
+
+/** What is wrong with a request: its bad training options by name, else the request itself. */
+function problemOf(message: unknown): string {
+  const options = (message as { options?: unknown } | null)?.options;
+  try {
+    if (options !== undefined) parseTrainOptions(options);
+  } catch (err) {
+    return errorMessage(err);
+  }
+  return JSON.stringify(message).slice(0, 200);
+}
 
 // The extension host went away: stop at once, saving nothing.
 process.on('disconnect', () => process.exit(0));
