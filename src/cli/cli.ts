@@ -3,7 +3,8 @@ import { memory } from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKENDS, initBackend, type BackendChoice, type BackendPreference } from '../engine/backend';
+import { initBackend, type BackendChoice } from '../engine/backend';
+import { BACKEND_PREFERENCES, isBackendPreference, type BackendPreference } from '../engine/backendNames';
 import { DEFAULT_BENCH_TRAIN_IMAGES, runBench } from './bench';
 import { runTorchReference } from './torchReference';
 import { availableParallelism } from 'node:os';
@@ -11,18 +12,22 @@ import { evaluate, type Evaluation } from '../engine/evaluate';
 import { loadMnist } from '../engine/data/idx';
 import { bundledModelDir, defaultDataDir } from '../engine/paths';
 import { pngToMnistImage } from '../engine/image/png';
-import { predictDigit, topDigits } from '../engine/predict';
-import { formatEpoch } from '../engine/training/progressText';
-import { loadModel, saveModel, trainedModelMetadata } from '../engine/model/storage';
+import { predictDigit } from '../engine/predict';
+import { topDigits } from '../engine/ranking';
+import { formatBatch, formatEpoch, formatEvaluating } from '../engine/training/progressText';
+import { trainEvaluateSave } from '../engine/training/trainingPipeline';
+import { formatEvaluation } from '../engine/training/evaluationText';
+import { loadModel } from '../engine/model/storage';
 import { formatShape, summarizeModel } from '../engine/model/summary';
+import { disposeModel, TrainingCancelledError, type BatchProgress } from '../engine/training/train';
 import {
   DEFAULT_TRAIN_OPTIONS,
-  disposeModel,
-  train,
-  TrainingCancelledError,
-  type BatchProgress,
-} from '../engine/training/train';
-import { formatPercent } from '../shared/format';
+  parseTrainOptions,
+  TrainOptionsError,
+  type TrainOptionName,
+  type TrainOptions,
+} from '../engine/training/trainOptions';
+import { formatCount, formatPercent } from '../shared/format';
 import { errorMessage } from '../shared/errors';
 
 const USAGE = `Usage: npm run mnist -- <command> [options]
@@ -34,7 +39,7 @@ Commands:
   summary   [--model DIR]
   bench     [--repeats N] [--vs-torch]   (--vs-torch: also run test/bench/torch_reference.py, PyTorch CPU, and print the ratios)
 
-Common options: --backend auto|tensorflow|wasm|cpu   --json (one JSON object as the last line of stdout)
+Common options: --backend ${BACKEND_PREFERENCES.join('|')}   --json (one JSON object as the last line of stdout)
 Models default to the bundled one (${'models/mnist-cnn'}); train writes to --out (default: the bundled model's folder).`;
 
 const OPTIONS = {
@@ -62,11 +67,40 @@ function parse(argv: string[]) {
 
 class UsageError extends Error {}
 
-function integer(
-  values: Values,
-  name: 'epochs' | 'batch-size' | 'limit' | 'seed' | 'repeats' | 'patience',
-  fallback: number,
-): number {
+/** The flag that sets each training option (validationSplit has none). */
+const TRAIN_FLAGS = {
+  epochs: 'epochs',
+  batchSize: 'batch-size',
+  learningRate: 'learning-rate',
+  trainingSubset: 'limit',
+  earlyStoppingPatience: 'patience',
+  seed: 'seed',
+  augment: 'augment',
+} as const satisfies Partial<Record<TrainOptionName, keyof typeof OPTIONS>>;
+
+/** The training options the flags ask for, checked by the engine's schema; a UsageError names a bad flag. */
+function trainOptionsFromFlags(values: Values): TrainOptions {
+  const input: Record<string, unknown> = { ...DEFAULT_TRAIN_OPTIONS };
+  for (const [name, flag] of Object.entries(TRAIN_FLAGS)) {
+    const raw = values[flag];
+    if (raw !== undefined) input[name] = typeof raw === 'string' ? numberOrText(raw) : raw;
+  }
+  try {
+    return parseTrainOptions(input, (name) =>
+      name in TRAIN_FLAGS ? `--${TRAIN_FLAGS[name as keyof typeof TRAIN_FLAGS]}` : name,
+    );
+  } catch (err) {
+    throw err instanceof TrainOptionsError ? new UsageError(err.message) : err;
+  }
+}
+
+/** The number a flag's text spells, or the text itself (which the schema then refuses, quoting it). */
+function numberOrText(raw: string): number | string {
+  const value = Number(raw);
+  return raw.trim() !== '' && !Number.isNaN(value) ? value : raw;
+}
+
+function integer(values: Values, name: 'limit' | 'repeats', fallback: number): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -74,17 +108,20 @@ function integer(
   return value;
 }
 
-/** Progress on stderr: a bar redrawn in place on a terminal, nothing per batch otherwise. */
-function progressPrinter(json: boolean) {
+/** Progress on stderr: one line redrawn in place on a terminal, nothing otherwise. */
+function progressLine(json: boolean) {
   const tty = process.stderr.isTTY && !json;
-  return (p: BatchProgress) => {
-    if (!tty) return;
-    const width = 30;
-    const filled = Math.round((p.batch / p.batches) * width);
-    process.stderr.write(
-      `\rEpoch ${p.epoch}/${p.epochs} [${'='.repeat(filled)}${' '.repeat(width - filled)}] ${p.batch}/${p.batches}` +
-        ` loss ${p.loss.toFixed(4)} acc ${formatPercent(p.accuracy, 1)} ${Math.round(p.imagesPerSecond)} img/s `,
-    );
+  const show = (text: string) => {
+    if (tty) process.stderr.write(`\r\x1b[K${text}`);
+  };
+  const width = 30;
+  return {
+    batch: (p: BatchProgress) => {
+      const filled = Math.round((p.batch / p.batches) * width);
+      show(`[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${formatBatch(p)}`);
+    },
+    evaluating: (done: number, total: number) => show(formatEvaluating(done, total)),
+    clear: () => show(''),
   };
 }
 
@@ -92,14 +129,22 @@ function log(json: boolean, line: string) {
   (json ? process.stderr : process.stdout).write(line + '\n');
 }
 
-async function startBackend(values: Values): Promise<BackendChoice> {
-  const preference = values.backend as BackendPreference;
-  if (preference !== 'auto' && !BACKENDS.includes(preference as never)) {
-    throw new UsageError(`--backend must be auto, ${BACKENDS.join(', ')} (got "${preference}")`);
+function backendPreference(values: Values): BackendPreference {
+  const preference = values.backend;
+  if (!isBackendPreference(preference)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')} (got "${preference}")`);
   }
-  const choice = await initBackend(preference);
-  log(values.json, `Backend: ${choice.name} (${choice.reason})`);
+  return preference;
+}
+
+function logBackend(json: boolean, choice: BackendChoice) {
+  log(json, `Backend: ${choice.name} (${choice.reason})`);
   if (choice.warning) process.stderr.write(`Warning: ${choice.warning}\n`);
+}
+
+async function startBackend(values: Values): Promise<BackendChoice> {
+  const choice = await initBackend(backendPreference(values));
+  logBackend(values.json, choice);
   return choice;
 }
 
@@ -108,72 +153,49 @@ function modelDir(values: Values): string {
 }
 
 function printEvaluation(evaluation: Evaluation, json: boolean) {
-  log(
-    json,
-    `Test accuracy ${formatPercent(evaluation.accuracy, 2)} · loss ${evaluation.loss.toFixed(4)} · ${evaluation.n} images`,
-  );
-  log(json, `Per class: ${evaluation.perClassAccuracy.map((a, d) => `${d}:${formatPercent(a, 1)}`).join('  ')}`);
-  log(json, 'Confusion matrix (rows = true digit, columns = predicted):');
-  log(json, '      ' + [...Array(10).keys()].map((d) => String(d).padStart(5)).join(''));
-  evaluation.confusion.forEach((row, digit) =>
-    log(json, `  ${digit}:  ${row.map((c) => String(c).padStart(5)).join('')}`),
-  );
+  for (const line of formatEvaluation(evaluation)) log(json, line);
 }
 
 async function trainCommand(values: Values) {
-  const backend = await startBackend(values);
-  const options = {
-    ...DEFAULT_TRAIN_OPTIONS,
-    epochs: integer(values, 'epochs', DEFAULT_TRAIN_OPTIONS.epochs),
-    batchSize: integer(values, 'batch-size', DEFAULT_TRAIN_OPTIONS.batchSize),
-    learningRate:
-      values['learning-rate'] === undefined ? DEFAULT_TRAIN_OPTIONS.learningRate : Number(values['learning-rate']),
-    trainingSubset: integer(values, 'limit', 0),
-    earlyStoppingPatience: integer(values, 'patience', DEFAULT_TRAIN_OPTIONS.earlyStoppingPatience),
-    seed: integer(values, 'seed', DEFAULT_TRAIN_OPTIONS.seed),
-    augment: values.augment,
+  const request = {
+    options: trainOptionsFromFlags(values),
+    backend: backendPreference(values),
+    dataDir: defaultDataDir(),
+    outDir: resolve(values.out ?? bundledModelDir()),
   };
-  const out = resolve(values.out ?? bundledModelDir());
-  const data = loadMnist(defaultDataDir());
   const controller = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('\nStopping after this batch; the saved model is left as it was.\n');
     controller.abort();
   });
-  const showProgress = progressPrinter(values.json);
-  const result = await train(data.train, options, {
+  const progress = progressLine(values.json);
+  const outcome = await trainEvaluateSave(request, {
     signal: controller.signal,
-    onBatchEnd: showProgress,
+    onBackend: (choice) => logBackend(values.json, choice),
+    onBatchEnd: progress.batch,
     onEpochEnd: (e) => {
-      if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
+      progress.clear();
       // Tensors and memory after each epoch: both should stay flat from epoch to epoch.
       const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
       log(values.json, `${formatEpoch(e)} · ${memory().numTensors} tensors, RSS ${rssMb} MB`);
     },
+    onEvaluating: progress.evaluating,
   });
-  if (result.workers > 1) log(values.json, `Trained on ${result.workers} worker threads (data-parallel)`);
-  if (result.stoppedEarly) log(values.json, `Stopped early; keeping the weights of epoch ${result.bestEpoch}`);
-  const evaluation = await evaluate(result.model, data.test);
+  progress.clear();
+  const { evaluation } = outcome;
+  if (outcome.workers > 1) log(values.json, `Trained on ${outcome.workers} worker threads (data-parallel)`);
+  if (outcome.stoppedEarly) log(values.json, `Stopped early; keeping the weights of epoch ${outcome.bestEpoch}`);
   printEvaluation(evaluation, values.json);
-  const metadata = trainedModelMetadata(
-    result,
-    evaluation,
-    backend.name,
-    options,
-    options.trainingSubset || data.train.count,
-  );
-  await saveModel(result.model, out, metadata);
-  disposeModel(result.model);
-  log(values.json, `Saved to ${out}`);
+  log(values.json, `Saved to ${outcome.modelDir}`);
   return {
     accuracy: evaluation.accuracy,
     loss: evaluation.loss,
     n: evaluation.n,
-    backend: backend.name,
-    epochs_run: result.epochsRun,
-    seconds: result.seconds,
-    workers: result.workers,
-    out,
+    backend: outcome.backend.name,
+    epochs_run: outcome.epochsRun,
+    seconds: outcome.seconds,
+    workers: outcome.workers,
+    out: outcome.modelDir,
   };
 }
 
@@ -238,6 +260,11 @@ async function summaryCommand(values: Values) {
     log(
       values.json,
       `Test accuracy ${formatPercent(metadata.testAccuracy, 2)} after ${metadata.epochsRun} epochs on ${metadata.backend}, ${metadata.date}`,
+    );
+  if (metadata)
+    log(
+      values.json,
+      `Training images ${formatCount(metadata.trainingImages)} · validation images ${metadata.validationImages === undefined ? 'not recorded' : formatCount(metadata.validationImages)}`,
     );
   return { ...summary, metadata };
 }

@@ -8,10 +8,7 @@ import { dirname } from 'node:path';
 import { registerTrainingKernels } from './wasm/trainingKernels';
 import { canUseThreads, wantedThreads, withThreadedWasm } from './wasm/threads';
 import { builtFile } from './paths';
-
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-export type BackendPreference = 'auto' | BackendName;
+import type { BackendName, BackendPreference } from './backendNames';
 
 export interface BackendChoice {
   name: BackendName;

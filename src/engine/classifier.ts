@@ -1,10 +1,12 @@
 // In-process inference for the extension host: lazily starts TensorFlow and loads the active model.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { initBackend, type BackendChoice, type BackendPreference } from './backend';
+import { initBackend, type BackendChoice } from './backend';
+import type { BackendPreference } from './backendNames';
 import { pngToMnistImage } from './image/png';
 import { predictDigit, type Prediction } from './predict';
 import { toMnistImage, type MnistImage } from './image/preprocess';
-import { loadModel, type ModelMetadata } from './model/storage';
+import { loadModel } from './model/storage';
+import { type ModelMetadata } from './model/metadata';
 import { disposeModel } from './training/train';
 
 export interface Classification extends Prediction {

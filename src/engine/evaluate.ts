@@ -4,7 +4,8 @@ import { normalise } from './data/dataset';
 import { type DigitSet } from './data/idx';
 import { IMAGE_SIZE } from '../shared/mnistImage';
 import { DIGIT_CLASSES } from '../shared/mnistImage';
-import { argMax, predictProbabilities } from './predict';
+import { predictProbabilities } from './predict';
+import { argMax } from './ranking';
 
 export interface Misclassified {
   index: number;

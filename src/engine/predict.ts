@@ -5,8 +5,6 @@ import { IMAGE_SIDE, IMAGE_SIZE } from '../shared/mnistImage';
 import { DIGIT_CLASSES } from '../shared/mnistImage';
 import { argMax } from './ranking';
 
-export { argMax, topDigits, type RankedDigit } from './ranking';
-
 export interface Prediction {
   digit: number;
   /** Ten probabilities, index = digit. */

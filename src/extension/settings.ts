@@ -1,29 +1,31 @@
 // Settings (mnist.*) → engine options. Reads through a getter so that it is testable without VS Code.
-import type { BackendPreference } from '../engine/backend';
-import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from '../engine/training/trainOptions';
+import { isBackendPreference, type BackendPreference } from '../engine/backendNames';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  parseTrainOptions,
+  type TrainOptionName,
+  type TrainOptions,
+} from '../engine/training/trainOptions';
 
 export type SettingReader = <T>(key: string) => T | undefined;
 
+/** Every training option is a mnist.training.* setting of the same name, except the seed (runs stay reproducible). */
+export const TRAINING_SETTINGS = (Object.keys(DEFAULT_TRAIN_OPTIONS) as TrainOptionName[]).filter(
+  (name) => name !== 'seed',
+);
+
+export const trainingSettingId = (name: TrainOptionName): string => `mnist.training.${name}`;
+
+/** The training options the settings ask for; throws a TrainOptionsError naming each setting out of range. */
 export function trainOptionsFromSettings(read: SettingReader): TrainOptions {
-  const pick = <K extends keyof TrainOptions>(key: K, setting: string): TrainOptions[K] =>
-    read<TrainOptions[K]>(`training.${setting}`) ?? DEFAULT_TRAIN_OPTIONS[key];
-  const options: TrainOptions = {
-    epochs: pick('epochs', 'epochs'),
-    batchSize: pick('batchSize', 'batchSize'),
-    learningRate: pick('learningRate', 'learningRate'),
-    validationSplit: pick('validationSplit', 'validationSplit'),
-    earlyStoppingPatience: pick('earlyStoppingPatience', 'earlyStoppingPatience'),
-    augment: pick('augment', 'augment'),
-    trainingSubset: pick('trainingSubset', 'trainingSubset'),
-    seed: DEFAULT_TRAIN_OPTIONS.seed,
-  };
-  validateTrainOptions(options);
-  return options;
+  const options: Record<string, unknown> = { ...DEFAULT_TRAIN_OPTIONS };
+  for (const name of TRAINING_SETTINGS) options[name] = read(`training.${name}`) ?? DEFAULT_TRAIN_OPTIONS[name];
+  return parseTrainOptions(options, trainingSettingId);
 }
 
 export function backendFromSettings(read: SettingReader): BackendPreference {
   const value = read<string>('backend');
-  return value === 'tensorflow' || value === 'wasm' || value === 'cpu' ? value : 'auto';
+  return isBackendPreference(value) ? value : 'auto';
 }
 
 export function modelPathFromSettings(read: SettingReader): string | undefined {

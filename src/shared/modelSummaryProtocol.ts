@@ -25,7 +25,9 @@ export interface ModelInfoView {
   epochs?: number;
   backend?: string;
   trainingSeconds?: number;
+  /** Images trained on, and images held out for validation. */
   trainingImages?: number;
+  validationImages?: number;
   tfjsVersion?: string;
 }
 

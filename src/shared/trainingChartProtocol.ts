@@ -13,9 +13,11 @@ export interface EpochPoint {
   valAccuracy?: number;
 }
 
+/** One point of the per-batch loss trace, live or kept in a saved model's metadata. */
 export interface BatchLossPoint {
   /** Fractional epoch: 1.5 = halfway through epoch 2. */
   x: number;
+  /** The epoch's running training loss after this batch (what the progress reports). */
   loss: number;
 }
 

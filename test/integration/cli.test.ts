@@ -74,8 +74,15 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
       json.layers.map((l: { type: string }) => l.type),
       ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'Flatten', 'Dense', 'Dense'],
     );
+    assert.deepEqual(
+      json.layers.map((l: { name: string }) => l.name),
+      ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2', 'flatten', 'dense', 'dense_1'],
+    );
     assert.equal(json.totalParameters, 93322);
     assert.ok(json.metadata.testAccuracy >= 0.992, `bundled model accuracy ${json.metadata.testAccuracy}`);
+    // Trained on 60,000 images with a validation split of 0.1.
+    assert.equal(json.metadata.trainingImages, 54000);
+    assert.equal(json.metadata.validationImages, 6000);
   });
 
   it('evaluates with --limit and reports accuracy, loss, n and backend', async () => {
@@ -118,6 +125,12 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
     assert.match(stderr, /unknown command "fly"/);
     const bad = await run(process.execPath, [cli, 'train', '--epochs', 'many'], {}).catch((e) => e);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--epochs must be a whole number \(got "many"\)/);
+    assert.match(bad.stderr, /--epochs must be an integer in \[1, 1000\] \(got "many"\)/);
+    const tooBig = await run(process.execPath, [cli, 'train', '--batch-size', '5000'], {}).catch((e) => e);
+    assert.equal(tooBig.code, 2);
+    assert.match(tooBig.stderr, /--batch-size must be an integer in \[1, 4096\] \(got 5000\)/);
+    const badBackend = await run(process.execPath, [cli, 'summary', '--backend', 'gpu'], {}).catch((e) => e);
+    assert.equal(badBackend.code, 2);
+    assert.match(badBackend.stderr, /--backend must be one of auto, tensorflow, wasm, cpu \(got "gpu"\)/);
   });
 });

@@ -87,7 +87,9 @@ describe('training in a child process (dist/trainer.js)', () => {
     assert.ok(events.some((e) => e.type === 'epoch'));
     const metadata = readModelMetadata(outDir);
     assert.ok(metadata && metadata.testAccuracy! > 0.5, `saved model, test accuracy ${metadata?.testAccuracy}`);
-    assert.equal(metadata.trainingImages, 320);
+    // 320 images with the default split of 0.1: 288 trained on, the last 32 held out for validation.
+    assert.equal(metadata.trainingImages, 288);
+    assert.equal(metadata.validationImages, 32);
   });
 
   it('stops within a second of cancel and saves nothing', async () => {
@@ -116,6 +118,13 @@ describe('training in a child process (dist/trainer.js)', () => {
     const outcome = await run.finished;
     assert.deepEqual(outcome, { status: 'failed', message: 'the training process was killed (SIGKILL)' });
     assert.equal(existsSync(join(outDir, 'model.json')), false);
+  });
+
+  it('names a training option out of range, should one reach it', async () => {
+    const run = new TrainingRun(request(join(tmpdir(), 'unused'), { batchSize: 5000 }), { trainerScript });
+    const outcome = await run.finished;
+    assert.equal(outcome.status, 'failed');
+    assert.match((outcome as { message: string }).message, /batchSize must be an integer in \[1, 4096\] \(got 5000\)/);
   });
 
   it('fails clearly when the data folder is wrong', async () => {

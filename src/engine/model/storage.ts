@@ -21,9 +21,7 @@ import { ARCHITECTURE } from './architecture';
 import { DIGIT_CLASSES } from '../../shared/mnistImage';
 import type { TrainResult } from '../training/train';
 import type { TrainOptions } from '../training/trainOptions';
-import { METADATA_FILE, MODEL_FILE, type ModelMetadata } from './metadata';
-
-export { METADATA_FILE, MODEL_FILE, type ModelMetadata } from './metadata';
+import { METADATA_FILE, metadataOf, MODEL_FILE, type ModelMetadata } from './metadata';
 
 export class ModelFileError extends Error {
   constructor(
@@ -112,7 +110,7 @@ interface ModelJson {
   modelTopology?: unknown;
   weightsManifest?: { paths: string[]; weights: io.WeightsManifestEntry[] }[];
   trainingConfig?: io.TrainingConfig;
-  userDefinedMetadata?: { mnist?: ModelMetadata };
+  userDefinedMetadata?: unknown;
   format?: string;
 }
 
@@ -177,7 +175,7 @@ export function readModelArtifacts(dir: string): { artifacts: io.ModelArtifacts;
       trainingConfig: json.trainingConfig,
       format: json.format,
     },
-    metadata: json.userDefinedMetadata?.mnist,
+    metadata: metadataOf(json),
   };
 }
 
@@ -187,9 +185,17 @@ export async function loadModel(dir: string): Promise<StoredModel> {
   const file = join(dir, MODEL_FILE);
   let model: LayersModel;
   try {
-    model = await loadLayersModel({ load: async () => artifacts });
+    model = await loadLayersModel({
+      load: async () => ({ ...artifacts, weightData: undefined, weightSpecs: undefined }),
+    });
   } catch (err) {
     throw new ModelFileError(file, `could not be loaded as a model: ${(err as Error).message.split('\n')[0]}`);
+  }
+  try {
+    setStoredWeights(model, artifacts);
+  } catch (err) {
+    model.dispose();
+    throw new ModelFileError(file, (err as Error).message);
   }
   const input = model.inputs[0]?.shape;
   const output = model.outputs[0]?.shape;
@@ -207,6 +213,28 @@ export async function loadModel(dir: string): Promise<StoredModel> {
   return { model, metadata, dir };
 }
 
+/**
+ * Gives a model built from its topology the weights stored with it: by name when the names match (tfjs's way), else
+ * in the stored order, so that a model whose layers were renamed (conv2d_Conv2D1 → conv2d) still loads.
+ */
+function setStoredWeights(model: LayersModel, { weightData, weightSpecs = [] }: io.ModelArtifacts): void {
+  const stored = weightData ? io.decodeWeights(weightData, weightSpecs) : {};
+  try {
+    const byName = model.weights.every((w) => stored[w.originalName] !== undefined);
+    const specs = weightSpecs.filter((spec) => spec.group !== 'optimizer');
+    const values = byName ? model.weights.map((w) => stored[w.originalName]) : specs.map((spec) => stored[spec.name]);
+    if (values.length !== model.weights.length)
+      throw new Error(`has ${values.length} weights for a model that has ${model.weights.length}`);
+    model.weights.forEach((w, i) => {
+      if (values[i].shape.join() !== w.shape.join())
+        throw new Error(`has a weight of shape [${values[i].shape}] where ${w.originalName} is [${w.shape}]`);
+    });
+    model.setWeights(values);
+  } finally {
+    Object.values(stored).forEach((tensor) => tensor.dispose());
+  }
+}
+
 export function modelExists(dir: string): boolean {
   try {
     return statSync(join(dir, MODEL_FILE)).isFile();
@@ -217,11 +245,10 @@ export function modelExists(dir: string): boolean {
 
 /** The metadata of a model that has just been trained and evaluated on the test set. */
 export function trainedModelMetadata(
-  result: TrainResult,
+  result: Omit<TrainResult, 'model'>,
   evaluation: Pick<Evaluation, 'accuracy' | 'loss'>,
   backend: string,
   options: TrainOptions,
-  trainingImages: number,
 ): ModelMetadata {
   return {
     architecture: ARCHITECTURE,
@@ -230,10 +257,12 @@ export function trainedModelMetadata(
     testLoss: evaluation.loss,
     backend,
     trainingSeconds: result.seconds,
-    trainingImages,
+    trainingImages: result.trainingImages,
+    validationImages: result.validationImages,
     date: new Date().toISOString(),
     tfjsVersion: version_core,
     options,
     history: result.history,
+    batchLoss: result.batchLoss,
   };
 }

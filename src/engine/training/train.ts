@@ -1,5 +1,5 @@
-// The training loop: seeded shuffles, progress per batch and epoch, early stopping, cancellation; in this thread
-// or, on the wasm backend with two or more cores, in data-parallel worker threads (parallel/dataParallel.ts).
+// The training loop: seeded shuffles, progress per batch and epoch, early stopping, cancellation; in this thread or,
+// on the wasm backend with two or more cores, in data-parallel worker threads (parallel/dataParallel.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { augmentBatch } from '../data/augment';
@@ -15,10 +15,11 @@ import {
 } from '../parallel/dataParallel';
 import { createModel } from '../model/architecture';
 import { DIGIT_CLASSES } from '../../shared/mnistImage';
-import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainOptions';
-
-export { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions };
+import { DEFAULT_TRAIN_OPTIONS, parseTrainOptions, validationImageCount, type TrainOptions } from './trainOptions';
 import { seededRandom, shuffle } from '../data/random';
+import { EarlyStopping } from './earlyStopping';
+import type { BatchLossPoint } from '../../shared/trainingChartProtocol';
+import { downsample, fractionalEpoch, MAX_SAVED_BATCH_POINTS } from './batchLoss';
 
 export interface BatchProgress {
   epoch: number; // 1-based
@@ -59,6 +60,11 @@ export interface TrainResult {
   seconds: number;
   /** Worker threads that trained (data-parallel), or 1 for the calling thread. */
   workers: number;
+  /** Images trained on, and images held out to measure val_loss (the two parts of the split). */
+  trainingImages: number;
+  validationImages: number;
+  /** The loss batch by batch over the whole run, thinned out to at most MAX_SAVED_BATCH_POINTS. */
+  batchLoss: BatchLossPoint[];
 }
 
 export class TrainingCancelledError extends Error {
@@ -72,7 +78,7 @@ export class TrainingCancelledError extends Error {
 export function splitTrainingData(train: DigitSet, options: TrainOptions): { fit: Examples; validation?: Examples } {
   const total = options.trainingSubset > 0 ? Math.min(options.trainingSubset, train.count) : train.count;
   const all = normalise(train, 0, total);
-  const validationCount = Math.floor(total * options.validationSplit);
+  const validationCount = validationImageCount(total, options.validationSplit);
   if (validationCount === 0) return { fit: all };
   return {
     fit: sliceExamples(all, 0, total - validationCount),
@@ -96,103 +102,132 @@ export async function train(
     partialOptions.seed ?? DEFAULT_TRAIN_OPTIONS.seed,
   ),
 ): Promise<TrainResult> {
-  const options = { ...DEFAULT_TRAIN_OPTIONS, ...partialOptions };
-  validateTrainOptions(options);
+  const options = parseTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, ...partialOptions });
   const { fit, validation } = splitTrainingData(data, options);
   if (fit.count === 0) throw new Error('There are no training images left after the validation split');
   fuseConvolutions(model);
 
-  const random = seededRandom(options.seed);
-  const order = Uint32Array.from({ length: fit.count }, (_, i) => i);
-  const batches = Math.ceil(fit.count / options.batchSize);
   const parallelism = callbacks.parallelism ?? defaultParallelism();
   const started = performance.now();
   const validationTensors = validation ? examplesToTensors(validation) : undefined;
+  const stopping = new EarlyStopping(options.earlyStoppingPatience);
   const history: EpochResult[] = [];
+  const batchLoss: BatchLossPoint[] = [];
   let parallel: DataParallelTrainer | undefined;
-  let best: { valLoss: number; epoch: number; weights: tf.Tensor[] } | undefined;
-  let stoppedEarly = false;
 
   try {
     if (canTrainInParallel(parallelism, tf.getBackend())) {
       parallel = await DataParallelTrainer.start(model, options.learningRate, options.batchSize, parallelism);
     }
-    const buffer = parallel?.batch ?? new BatchBuffer(options.batchSize);
+    const run: EpochRun = {
+      model,
+      options,
+      callbacks,
+      fit,
+      validation: validationTensors,
+      order: Uint32Array.from({ length: fit.count }, (_, i) => i),
+      random: seededRandom(options.seed),
+      batches: Math.ceil(fit.count / options.batchSize),
+      buffer: parallel?.batch ?? new BatchBuffer(options.batchSize),
+      parallel,
+      batchLoss,
+    };
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      shuffle(order, random);
-      const epochStart = performance.now();
-      let lossSum = 0;
-      let accuracySum = 0;
-      let seen = 0;
-      for (let batch = 1; batch <= batches; batch++) {
-        if (callbacks.signal?.aborted) throw new TrainingCancelledError();
-        const from = (batch - 1) * options.batchSize;
-        const size = Math.min(options.batchSize, fit.count - from);
-        buffer.fill(fit, order, from, size);
-        if (options.augment) augmentBatch(buffer.pixels, size, random);
-        const [loss, accuracy] = parallel ? await parallel.step(size) : await trainOnBuffer(model, buffer, size);
-        lossSum += loss * size;
-        accuracySum += accuracy * size;
-        seen += size;
-        const imagesPerSecond = seen / ((performance.now() - epochStart) / 1000);
-        await callbacks.onBatchEnd?.({
-          epoch,
-          epochs: options.epochs,
-          batch,
-          batches,
-          loss: lossSum / seen,
-          accuracy: accuracySum / seen,
-          imagesPerSecond,
-        });
-      }
-      const trainSeconds = (performance.now() - epochStart) / 1000;
-      await parallel?.copyWeightsTo(model);
-      const result: EpochResult = {
-        epoch,
-        epochs: options.epochs,
-        loss: lossSum / seen,
-        accuracy: accuracySum / seen,
-        imagesPerSecond: seen / trainSeconds,
-        seconds: 0,
-      };
-      if (validationTensors) {
-        const [valLoss, valAccuracy] = await evaluateTensors(model, validationTensors.x, validationTensors.y);
-        result.valLoss = valLoss;
-        result.valAccuracy = valAccuracy;
-      }
-      result.seconds = (performance.now() - epochStart) / 1000;
+      const result = await trainEpoch(run, epoch);
       history.push(result);
       await callbacks.onEpochEnd?.(result);
-
-      if (result.valLoss !== undefined && options.earlyStoppingPatience > 0) {
-        if (!best || result.valLoss < best.valLoss) {
-          best?.weights.forEach((w) => w.dispose());
-          best = { valLoss: result.valLoss, epoch, weights: model.getWeights().map((w) => tf.keep(w.clone())) };
-        } else if (epoch - best.epoch >= options.earlyStoppingPatience) {
-          stoppedEarly = true;
-          break;
-        }
-      }
+      if (stopping.shouldStop(epoch, result.valLoss, model)) break;
     }
-    if (best && best.epoch !== history.length) model.setWeights(best.weights);
     return {
       model,
       history,
       epochsRun: history.length,
-      bestEpoch: best?.epoch ?? history.length,
-      stoppedEarly,
+      bestEpoch: stopping.restoreBest(model, history.length),
+      stoppedEarly: stopping.stopped,
       seconds: (performance.now() - started) / 1000,
       workers: parallel ? parallelism.workers : 1,
+      trainingImages: fit.count,
+      validationImages: validation?.count ?? 0,
+      batchLoss: downsample(batchLoss, MAX_SAVED_BATCH_POINTS),
     };
   } catch (err) {
     disposeModel(model);
     throw err;
   } finally {
     await parallel?.dispose();
-    best?.weights.forEach((w) => w.dispose());
+    stopping.dispose();
     validationTensors?.x.dispose();
     validationTensors?.y.dispose();
   }
+}
+
+/** What every epoch of one training run works with. */
+interface EpochRun {
+  model: LayersModel;
+  options: TrainOptions;
+  callbacks: TrainCallbacks;
+  fit: Examples;
+  validation?: { x: tf.Tensor4D; y: tf.Tensor2D };
+  /** The training images' order, reshuffled each epoch. */
+  order: Uint32Array;
+  random: () => number;
+  batches: number;
+  buffer: BatchBuffer;
+  parallel?: DataParallelTrainer;
+  /** Every batch's point of the loss trace, appended to. */
+  batchLoss: BatchLossPoint[];
+}
+
+/** One pass over the training images in a new order, then the validation figures. */
+async function trainEpoch(run: EpochRun, epoch: number): Promise<EpochResult> {
+  shuffle(run.order, run.random);
+  const epochStart = performance.now();
+  const totals = { loss: 0, accuracy: 0, seen: 0 };
+  for (let batch = 1; batch <= run.batches; batch++) {
+    if (run.callbacks.signal?.aborted) throw new TrainingCancelledError();
+    const { loss, accuracy, size } = await trainBatch(run, batch);
+    totals.loss += loss * size;
+    totals.accuracy += accuracy * size;
+    totals.seen += size;
+    const progress: BatchProgress = {
+      epoch,
+      epochs: run.options.epochs,
+      batch,
+      batches: run.batches,
+      loss: totals.loss / totals.seen,
+      accuracy: totals.accuracy / totals.seen,
+      imagesPerSecond: totals.seen / ((performance.now() - epochStart) / 1000),
+    };
+    run.batchLoss.push({ x: fractionalEpoch(epoch, batch, run.batches), loss: progress.loss });
+    await run.callbacks.onBatchEnd?.(progress);
+  }
+  const trainSeconds = (performance.now() - epochStart) / 1000;
+  await run.parallel?.copyWeightsTo(run.model);
+  const result: EpochResult = {
+    epoch,
+    epochs: run.options.epochs,
+    loss: totals.loss / totals.seen,
+    accuracy: totals.accuracy / totals.seen,
+    imagesPerSecond: totals.seen / trainSeconds,
+    seconds: 0,
+  };
+  if (run.validation) {
+    [result.valLoss, result.valAccuracy] = await evaluateTensors(run.model, run.validation.x, run.validation.y);
+  }
+  result.seconds = (performance.now() - epochStart) / 1000;
+  return result;
+}
+
+/** Fills the buffer with the batch's images (distorted when augmenting) and takes one training step on them. */
+async function trainBatch(run: EpochRun, batch: number): Promise<{ loss: number; accuracy: number; size: number }> {
+  const from = (batch - 1) * run.options.batchSize;
+  const size = Math.min(run.options.batchSize, run.fit.count - from);
+  run.buffer.fill(run.fit, run.order, from, size);
+  if (run.options.augment) augmentBatch(run.buffer.pixels, size, run.random);
+  const [loss, accuracy] = run.parallel
+    ? await run.parallel.step(size)
+    : await trainOnBuffer(run.model, run.buffer, size);
+  return { loss, accuracy, size };
 }
 
 async function trainOnBuffer(model: LayersModel, buffer: BatchBuffer, size: number): Promise<[number, number]> {

@@ -1,27 +1,18 @@
 // Messages between the extension host and the training process, validated on receipt by both sides.
 import * as v from 'valibot';
 import { validMessage } from '../../shared/messageValidation';
+import { BACKEND_PREFERENCES, BACKENDS } from '../backendNames';
+import { TrainOptionsSchema } from './trainOptions';
 
 const finite = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-const backendName = v.picklist(['tensorflow', 'wasm', 'cpu']);
-
-const TrainOptionsSchema = v.object({
-  epochs: v.pipe(count, v.minValue(1), v.maxValue(1000)),
-  batchSize: v.pipe(count, v.minValue(1), v.maxValue(4096)),
-  learningRate: v.pipe(finite, v.gtValue(0), v.ltValue(1)),
-  validationSplit: v.pipe(finite, v.minValue(0), v.ltValue(1)),
-  earlyStoppingPatience: count,
-  seed: count,
-  augment: v.boolean(),
-  trainingSubset: count,
-});
+const backendName = v.picklist(BACKENDS);
 
 export const TrainerRequestSchema = v.variant('type', [
   v.object({
     type: v.literal('start'),
     options: TrainOptionsSchema,
-    backend: v.picklist(['auto', 'tensorflow', 'wasm', 'cpu']),
+    backend: v.picklist(BACKEND_PREFERENCES),
     nativeSearchPaths: v.array(v.string()),
     dataDir: v.string(),
     /** Where the finished model is saved (atomically). */

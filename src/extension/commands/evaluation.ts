@@ -5,7 +5,7 @@ import type { Evaluation } from '../../engine/evaluate';
 import type { DigitSet } from '../../engine/data/idx';
 import { loadEngineHost } from '../loadEngineHost';
 import { describeSource } from '../modelManager';
-import { formatPercent } from '../../shared/format';
+import { formatEvaluation } from '../../engine/training/evaluationText';
 
 const yieldToEditor = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -39,11 +39,6 @@ export async function evaluateWithProgress(
 }
 
 export function logEvaluation(log: vscode.LogOutputChannel, e: Evaluation, modelName: string): void {
-  log.info(
-    `Evaluation of the ${modelName} on ${e.n} test images: accuracy ${formatPercent(e.accuracy, 2)}, loss ${e.loss.toFixed(4)}`,
-  );
-  log.info(`Per-class accuracy: ${e.perClassAccuracy.map((a, d) => `${d}: ${formatPercent(a, 1)}`).join(' · ')}`);
-  log.info('Confusion matrix (rows = true digit, columns = predicted):');
-  log.info(`     ${[...Array(10).keys()].map((d) => String(d).padStart(5)).join('')}`);
-  e.confusion.forEach((row, digit) => log.info(`  ${digit}: ${row.map((c) => String(c).padStart(5)).join('')}`));
+  log.info(`Evaluation of the ${modelName}:`);
+  for (const line of formatEvaluation(e)) log.info(line);
 }

@@ -1,10 +1,12 @@
 // MNIST: Train Model — runs the engine in a child process with a cancellable progress notification.
 import * as vscode from 'vscode';
 import { BUNDLES, builtFile, defaultDataDir } from '../../engine/paths';
-import { formatEpoch } from '../../engine/training/progressText';
+import { formatBatch, formatEpoch, formatEvaluating } from '../../engine/training/progressText';
 import { formatPercent } from '../../shared/format';
 import type { ModelManager } from '../modelManager';
 import { backendFromSettings, trainOptionsFromSettings, type SettingReader } from '../settings';
+import type { BackendPreference } from '../../engine/backendNames';
+import type { TrainOptions } from '../../engine/training/trainOptions';
 import type { TrainerEvent } from '../../engine/training/trainerProtocol';
 import type { TrainingMonitor } from '../training/trainingMonitor';
 import { TrainingRun, type RunOutcome } from '../training/trainingRun';
@@ -36,30 +38,38 @@ export class TrainingController implements vscode.Disposable {
   }
 
   async train(): Promise<RunOutcome | undefined> {
-    const { log, monitor, context } = this.deps;
-    if (this.run) {
-      const choice = await vscode.window.showInformationMessage(
-        'MNIST: a training run is already in progress.',
-        'Show Training',
-        'Stop Training',
-      );
-      if (choice === 'Show Training') this.deps.showChart();
-      if (choice === 'Stop Training') this.stop();
-      return undefined;
-    }
+    if (this.run) return this.offerRunningTraining();
     const read: SettingReader = (key) => vscode.workspace.getConfiguration('mnist').get(key);
-    let options;
-    try {
-      options = trainOptionsFromSettings(read);
-    } catch (err) {
-      void vscode.window.showErrorMessage(`MNIST: ${errorMessage(err)}. Check the mnist.training settings.`);
-      return undefined;
-    }
+    const options = optionsFromSettings(read);
+    if (!options) return undefined;
+    const run = this.start(options, backendFromSettings(read));
+    const outcome = await this.showProgress(run);
+    this.run = undefined;
+    void vscode.commands.executeCommand('setContext', 'mnist.trainingRunning', false);
+    await this.finish(outcome);
+    return outcome;
+  }
+
+  /** A run is already going: offer to show or stop it. */
+  private async offerRunningTraining(): Promise<undefined> {
+    const choice = await vscode.window.showInformationMessage(
+      'MNIST: a training run is already in progress.',
+      'Show Training',
+      'Stop Training',
+    );
+    if (choice === 'Show Training') this.deps.showChart();
+    if (choice === 'Stop Training') this.stop();
+    return undefined;
+  }
+
+  /** Starts the training process, and feeds its events to the chart and the output channel. */
+  private start(options: TrainOptions, backend: BackendPreference): TrainingRun {
+    const { log, monitor, context } = this.deps;
     const run = new TrainingRun(
       {
         type: 'start',
         options,
-        backend: backendFromSettings(read),
+        backend,
         nativeSearchPaths: this.deps.nativeSearchPaths(),
         dataDir: defaultDataDir(context.extensionPath),
         outDir: this.deps.models.trainedDir,
@@ -79,34 +89,19 @@ export class TrainingController implements vscode.Disposable {
       monitor.record(event);
       logEvent(log, event);
     });
+    return run;
+  }
 
-    const outcome = await vscode.window.withProgress(
+  /** The cancellable progress notification, until the run ends. */
+  private showProgress(run: TrainingRun): Thenable<RunOutcome> {
+    return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'MNIST: Training', cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.stop());
-        let reported = 0;
-        const onEvent = (event: TrainerEvent) => {
-          if (event.type === 'batch') {
-            const done = ((event.epoch - 1) * event.batches + event.batch) / (event.epochs * event.batches);
-            progress.report({
-              increment: Math.max(0, done * 100 - reported),
-              message: `Epoch ${event.epoch}/${event.epochs} · batch ${event.batch}/${event.batches} · loss ${event.loss.toFixed(3)} · acc ${formatPercent(event.accuracy)}`,
-            });
-            reported = Math.max(reported, done * 100);
-          } else if (event.type === 'evaluating') {
-            progress.report({ message: `Evaluating on the test set · ${event.done}/${event.total}` });
-          } else if (event.type === 'backend') {
-            progress.report({ message: `Loading MNIST on the ${event.name} backend…` });
-          }
-        };
-        run.on('event', onEvent);
+        run.on('event', progressReporter(progress));
         return run.finished;
       },
     );
-    this.run = undefined;
-    void vscode.commands.executeCommand('setContext', 'mnist.trainingRunning', false);
-    await this.finish(outcome);
-    return outcome;
   }
 
   private async finish(outcome: RunOutcome): Promise<void> {
@@ -153,6 +148,34 @@ export class TrainingController implements vscode.Disposable {
   dispose(): void {
     this.run?.cancel();
   }
+}
+
+/** The training options the settings ask for; undefined, after naming the bad setting, when one is out of range. */
+function optionsFromSettings(read: SettingReader): TrainOptions | undefined {
+  try {
+    return trainOptionsFromSettings(read);
+  } catch (err) {
+    void vscode.window
+      .showErrorMessage(`MNIST: cannot train: ${errorMessage(err)}.`, 'Open Settings')
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'mnist.training'));
+    return undefined;
+  }
+}
+
+/** Turns the run's events into the notification's message and its share of the whole run done. */
+function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>) {
+  let reported = 0;
+  return (event: TrainerEvent) => {
+    if (event.type === 'batch') {
+      const done = ((event.epoch - 1) * event.batches + event.batch) / (event.epochs * event.batches);
+      progress.report({ increment: Math.max(0, done * 100 - reported), message: formatBatch(event) });
+      reported = Math.max(reported, done * 100);
+    } else if (event.type === 'evaluating') {
+      progress.report({ message: formatEvaluating(event.done, event.total) });
+    } else if (event.type === 'backend') {
+      progress.report({ message: `Loading MNIST on the ${event.name} backend…` });
+    }
+  };
 }
 
 function logEvent(log: vscode.LogOutputChannel, event: TrainerEvent): void {

@@ -23,6 +23,7 @@ export function modelInfoView({ source, metadata }: ModelDescription): ModelInfo
     backend: metadata?.backend,
     trainingSeconds: metadata?.trainingSeconds,
     trainingImages: metadata?.trainingImages,
+    validationImages: metadata?.validationImages,
     tfjsVersion: metadata?.tfjsVersion,
   };
 }

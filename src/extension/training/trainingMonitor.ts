@@ -1,12 +1,9 @@
 // What the training chart shows: the running (or last) run's epochs, batch trace, speed and ETA.
 import { EventEmitter } from 'node:events';
 import type { EpochEvent, TrainerEvent } from '../../engine/training/trainerProtocol';
-
-export interface BatchPoint {
-  /** Fractional epoch: 1.5 = halfway through epoch 2. */
-  x: number;
-  loss: number;
-}
+import { formatBatchPosition, formatEvaluating } from '../../engine/training/progressText';
+import { fractionalEpoch } from '../../engine/training/batchLoss';
+import type { BatchLossPoint } from '../../shared/trainingChartProtocol';
 
 export interface TrainingSnapshot {
   running: boolean;
@@ -20,7 +17,7 @@ export interface TrainingSnapshot {
   /** Seconds left, estimated from the current speed; undefined when idle. */
   etaSeconds?: number;
   history: EpochEvent[];
-  batchLoss: BatchPoint[];
+  batchLoss: BatchLossPoint[];
 }
 
 /** Enough points for a smooth trace; older points are thinned out. */
@@ -31,7 +28,7 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
   /** Of the running training, for the ETA (batch events carry counts, not sizes). */
   private batchSize = 32;
 
-  static idle(status: string, history: EpochEvent[] = []): TrainingSnapshot {
+  static idle(status: string): TrainingSnapshot {
     return {
       running: false,
       status,
@@ -40,19 +37,13 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
       batch: 0,
       batches: 0,
       imagesPerSecond: 0,
-      history,
+      history: [],
       batchLoss: [],
     };
   }
 
   get current(): TrainingSnapshot {
     return this.snapshot;
-  }
-
-  /** Shows a finished run's history (e.g. from a saved model's metadata) when nothing is running. */
-  showHistory(history: EpochEvent[], status: string): void {
-    if (this.snapshot.running) return;
-    this.update(TrainingMonitor.idle(status, history));
   }
 
   start(epochs: number, batchSize: number): void {
@@ -69,7 +60,7 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
         const remainingBatches = (event.epochs - event.epoch) * event.batches + (event.batches - event.batch);
         this.update({
           ...s,
-          status: `Epoch ${event.epoch}/${event.epochs} · batch ${event.batch}/${event.batches}`,
+          status: formatBatchPosition(event),
           epoch: event.epoch,
           epochs: event.epochs,
           batch: event.batch,
@@ -77,7 +68,7 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
           imagesPerSecond: event.imagesPerSecond,
           etaSeconds:
             event.imagesPerSecond > 0 ? (remainingBatches * this.batchSize) / event.imagesPerSecond : undefined,
-          batchLoss: [...batchLoss, { x: event.epoch - 1 + event.batch / event.batches, loss: event.loss }],
+          batchLoss: [...batchLoss, { x: fractionalEpoch(event.epoch, event.batch, event.batches), loss: event.loss }],
         });
         break;
       }
@@ -87,7 +78,7 @@ export class TrainingMonitor extends EventEmitter<{ change: [TrainingSnapshot] }
       case 'evaluating':
         this.update({
           ...s,
-          status: `Evaluating on the test set · ${event.done}/${event.total}`,
+          status: formatEvaluating(event.done, event.total),
           etaSeconds: undefined,
         });
         break;

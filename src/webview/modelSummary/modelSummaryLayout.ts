@@ -11,6 +11,7 @@ export function metadataRows(model: ModelInfoView): [string, string][] {
     ['Trained', model.date === undefined ? undefined : formatDate(model.date)],
     ['Epochs', model.epochs === undefined ? undefined : String(model.epochs)],
     ['Training images', model.trainingImages === undefined ? undefined : formatCount(model.trainingImages)],
+    ['Validation images', model.validationImages === undefined ? undefined : formatCount(model.validationImages)],
     ['Backend', model.backend],
     ['Training time', model.trainingSeconds === undefined ? undefined : formatDuration(model.trainingSeconds)],
     ['TensorFlow.js', model.tfjsVersion],

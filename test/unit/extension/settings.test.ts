@@ -6,6 +6,7 @@ import {
   trainOptionsFromSettings,
   type SettingReader,
 } from '../../../src/extension/settings';
+import { parseTrainerRequest } from '../../../src/engine/training/trainerProtocol';
 
 const reader =
   (values: Record<string, unknown>): SettingReader =>
@@ -44,16 +45,35 @@ describe('settings → engine options', () => {
   it('rejects out-of-range values with a message naming them', () => {
     assert.throws(
       () => trainOptionsFromSettings(reader({ 'training.epochs': 0 })),
-      /epochs must be an integer ≥ 1 \(got 0\)/,
+      /mnist\.training\.epochs must be an integer in \[1, 1000\] \(got 0\)/,
     );
     assert.throws(
       () => trainOptionsFromSettings(reader({ 'training.validationSplit': 1.5 })),
-      /validationSplit must be in \[0, 1\)/,
+      /mnist\.training\.validationSplit must be a number in \[0, 1\) \(got 1\.5\)/,
     );
     assert.throws(
       () => trainOptionsFromSettings(reader({ 'training.batchSize': 2.5 })),
       /batchSize must be an integer/,
     );
+    assert.throws(
+      () => trainOptionsFromSettings(reader({ 'training.learningRate': 'fast' })),
+      /mnist\.training\.learningRate must be a number in \(0, 1\) \(got "fast"\)/,
+    );
+  });
+
+  it('refuses a batch size above what the training process accepts, up front', () => {
+    // 5,000 once passed this check and then failed in the training process as a "malformed request".
+    assert.throws(
+      () => trainOptionsFromSettings(reader({ 'training.batchSize': 5000 })),
+      /mnist\.training\.batchSize must be an integer in \[1, 4096\] \(got 5000\)/,
+    );
+  });
+
+  it('accepts exactly what the training process accepts', () => {
+    const options = trainOptionsFromSettings(reader({ 'training.batchSize': 4096, 'training.trainingSubset': 60000 }));
+    const start = { type: 'start', options, backend: 'auto', nativeSearchPaths: [], dataDir: '/d', outDir: '/o' };
+    assert.ok(parseTrainerRequest(start));
+    assert.equal(parseTrainerRequest({ ...start, options: { ...options, batchSize: 5000 } }), undefined);
   });
 
   it('reads the backend and the model path', () => {

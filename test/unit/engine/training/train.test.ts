@@ -10,21 +10,10 @@ import { IMAGE_SIZE } from '../../../../src/shared/mnistImage';
 import { ARCHITECTURE } from '../../../../src/engine/model/architecture';
 import { defaultDataDir } from '../../../../src/engine/paths';
 import { predictDigit, predictProbabilities } from '../../../../src/engine/predict';
-import {
-  loadModel,
-  METADATA_FILE,
-  MODEL_FILE,
-  ModelFileError,
-  saveModel,
-  type ModelMetadata,
-} from '../../../../src/engine/model/storage';
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  disposeModel,
-  train,
-  TrainingCancelledError,
-  type TrainResult,
-} from '../../../../src/engine/training/train';
+import { loadModel, ModelFileError, saveModel, trainedModelMetadata } from '../../../../src/engine/model/storage';
+import { METADATA_FILE, MODEL_FILE, type ModelMetadata } from '../../../../src/engine/model/metadata';
+import { disposeModel, train, TrainingCancelledError, type TrainResult } from '../../../../src/engine/training/train';
+import { DEFAULT_TRAIN_OPTIONS } from '../../../../src/engine/training/trainOptions';
 
 const metadata = (accuracy: number): ModelMetadata => ({
   architecture: ARCHITECTURE,
@@ -74,6 +63,15 @@ describe('training, evaluation and storage (wasm backend, real MNIST)', () => {
       assert.ok(epoch.valLoss! > 0 && epoch.valAccuracy! > 0 && epoch.imagesPerSecond > 0);
     }
     assert.ok(trained.history[3].loss < trained.history[0].loss, 'the training loss goes down');
+  });
+
+  it('counts the images trained on apart from those held out for validation, and records both', () => {
+    // 2,000 images with the default split of 0.1.
+    assert.equal(trained.trainingImages, 1800);
+    assert.equal(trained.validationImages, 200);
+    const recorded = trainedModelMetadata(trained, { accuracy: 0.9, loss: 0.3 }, 'wasm', DEFAULT_TRAIN_OPTIONS);
+    assert.equal(recorded.trainingImages, 1800);
+    assert.equal(recorded.validationImages, 200);
   });
 
   it('is reproducible with the same seed', async () => {

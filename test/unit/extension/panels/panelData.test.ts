@@ -138,6 +138,7 @@ describe('model summary', () => {
       backend: 'wasm',
       trainingSeconds: 75,
       trainingImages: 54000,
+      validationImages: 6000,
       date: '2024-05-01T12:00:00Z',
       tfjsVersion: '4.22.0',
     },
@@ -167,6 +168,7 @@ describe('model summary', () => {
     assert.equal(rows['Test accuracy'], '98.77%');
     assert.equal(rows['Training time'], '1 min 15 s');
     assert.equal(rows['Training images'], '54,000');
+    assert.equal(rows['Validation images'], '6,000');
     assert.equal(rows.Source, 'trained');
     const blocks = architectureBlocks(view);
     assert.deepEqual(

@@ -1,0 +1,59 @@
+// package.json's contributed settings (what VS Code's Settings editor offers and checks) against the engine's own lists.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { BACKEND_PREFERENCES } from '../../../src/engine/backendNames';
+import { DEFAULT_TRAIN_OPTIONS, optionLimits, type TrainOptionName } from '../../../src/engine/training/trainOptions';
+import { TRAINING_SETTINGS, trainingSettingId } from '../../../src/extension/settings';
+
+interface SettingSchema {
+  type: string;
+  default: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  enum?: string[];
+  markdownEnumDescriptions?: string[];
+}
+
+const settings: Record<string, SettingSchema> = JSON.parse(readFileSync('package.json', 'utf8')).contributes
+  .configuration.properties;
+
+describe('contributed settings (package.json) match the engine', () => {
+  it('offers exactly the backends the engine knows, each described', () => {
+    const backend = settings['mnist.backend'];
+    assert.deepEqual(backend.enum, [...BACKEND_PREFERENCES]);
+    assert.equal(backend.default, 'auto');
+    assert.equal(backend.markdownEnumDescriptions?.length, BACKEND_PREFERENCES.length);
+  });
+
+  it("declares every training setting with the engine schema's type, limits and default", () => {
+    for (const name of TRAINING_SETTINGS) {
+      const setting = settings[trainingSettingId(name)];
+      assert.ok(setting, `${trainingSettingId(name)} is missing from package.json`);
+      const { type, minimum, maximum, exclusiveMinimum, exclusiveMaximum } = setting;
+      const declared = { type, minimum, maximum, exclusiveMinimum, exclusiveMaximum };
+      const expected = {
+        minimum: undefined,
+        maximum: undefined,
+        exclusiveMinimum: undefined,
+        exclusiveMaximum: undefined,
+        ...optionLimits(name),
+      };
+      assert.deepEqual(declared, expected, trainingSettingId(name));
+      assert.equal(setting.default, DEFAULT_TRAIN_OPTIONS[name], `${trainingSettingId(name)} default`);
+    }
+  });
+
+  it('declares no training setting the engine does not read', () => {
+    const declared = Object.keys(settings).filter((id) => id.startsWith('mnist.training.'));
+    assert.deepEqual(declared.sort(), TRAINING_SETTINGS.map(trainingSettingId).sort());
+  });
+
+  it('reads its limits off the schema', () => {
+    const limits = (name: TrainOptionName) => optionLimits(name);
+    assert.deepEqual(limits('batchSize'), { type: 'integer', minimum: 1, maximum: 4096 });
+    assert.deepEqual(limits('learningRate'), { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 });
+    assert.deepEqual(limits('augment'), { type: 'boolean' });
+  });
+});
