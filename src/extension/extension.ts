@@ -11,9 +11,9 @@ import { refreshModelPanels, registerPanelSerializers } from './panels/registerP
 import { SketchpadPanel } from './panels/sketchpadPanel';
 import { TrainingChartPanel } from './panels/trainingChartPanel';
 import { createPanelServices, LazyClassifier, type PanelServices } from './services';
-import type { SettingReader } from './settings';
 import { createModelStatusItem } from './statusBar';
 import { TrainingMonitor } from './training/trainingMonitor';
+import { readMnistSetting } from './vscodeSettings';
 
 /** What other extensions get from `vscode.extensions.getExtension(...).activate()`: the VS Code /predict. */
 export interface MnistApi {
@@ -33,13 +33,12 @@ const bundleStart = typeof __extensionBundleStart === 'number' ? __extensionBund
 export function activate(context: vscode.ExtensionContext): MnistApi {
   const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('MNIST', { log: true });
-  const readSetting: SettingReader = (key) => vscode.workspace.getConfiguration('mnist').get(key);
   const nativeSearchPaths = () => [nativeBackendDir(context), context.extensionPath];
 
   const models = new ModelManager(context, () => classifier.created);
   const classifier: LazyClassifier = new LazyClassifier({
     source: () => models.source(),
-    readSetting,
+    readSetting: readMnistSetting,
     nativeSearchPaths,
     log,
   });

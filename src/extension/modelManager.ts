@@ -5,6 +5,7 @@ import type { DigitClassifier, ModelSource } from '../engine/classifier';
 import { readModelMetadata, type ModelMetadata } from '../engine/model/metadata';
 import { bundledModelDir } from '../engine/paths';
 import { modelPathFromSettings } from './settings';
+import { readMnistSetting } from './vscodeSettings';
 
 const ACTIVE_MODEL_KEY = 'mnist.activeModel';
 
@@ -29,7 +30,7 @@ export class ModelManager implements vscode.Disposable {
 
   /** Computed fresh each time, so settings and files changed elsewhere are respected. */
   source(): ModelSource {
-    const custom = modelPathFromSettings((key) => vscode.workspace.getConfiguration('mnist').get(key));
+    const custom = modelPathFromSettings(readMnistSetting);
     if (custom) return { dir: custom, kind: 'custom' };
     if (this.context.globalState.get(ACTIVE_MODEL_KEY) === 'trained' && readModelMetadata(this.trainedDir)) {
       return { dir: this.trainedDir, kind: 'trained' };

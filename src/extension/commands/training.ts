@@ -5,6 +5,7 @@ import { formatBatch, formatEpoch, formatEvaluating } from '../../engine/trainin
 import { formatPercent } from '../../shared/format';
 import type { ModelManager } from '../modelManager';
 import { backendFromSettings, trainOptionsFromSettings, type SettingReader } from '../settings';
+import { readMnistSetting } from '../vscodeSettings';
 import type { BackendPreference } from '../../engine/backendNames';
 import type { TrainOptions } from '../../engine/training/trainOptions';
 import type { TrainerEvent } from '../../engine/training/trainerProtocol';
@@ -39,10 +40,9 @@ export class TrainingController implements vscode.Disposable {
 
   async train(): Promise<RunOutcome | undefined> {
     if (this.run) return this.offerRunningTraining();
-    const read: SettingReader = (key) => vscode.workspace.getConfiguration('mnist').get(key);
-    const options = optionsFromSettings(read);
+    const options = optionsFromSettings(readMnistSetting);
     if (!options) return undefined;
-    const run = this.start(options, backendFromSettings(read));
+    const run = this.start(options, backendFromSettings(readMnistSetting));
     const outcome = await this.showProgress(run);
     this.run = undefined;
     void vscode.commands.executeCommand('setContext', 'mnist.trainingRunning', false);
