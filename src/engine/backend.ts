@@ -2,11 +2,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { registerTrainingKernels } from './wasm/trainingKernels';
-import { canUseThreads, wantedThreads, withThreadedWasm } from './wasm/threads';
+import { canUseThreads, wantedThreads } from './wasm/threads';
+import { registerWasmBackend, WASM_FILES } from './wasm/wasmBackend';
 import { builtFile } from './paths';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -30,7 +31,6 @@ export interface BackendOptions {
 }
 
 const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
-const WASM_FILE = 'tfjs-backend-wasm-simd.wasm';
 const CPU_WARNING =
   'The plain JavaScript (cpu) backend trains this model at about 1 image/s; use wasm or tensorflow to train.';
 
@@ -55,16 +55,14 @@ function firstLine(err: unknown): string {
 
 /** The folder with the .wasm binaries: the build's copies, or the installed package's. */
 export function defaultWasmDir(): string {
-  if (existsSync(builtFile(WASM_FILE))) return dirname(builtFile(WASM_FILE));
-  return dirname(require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${WASM_FILE}`));
+  if (existsSync(builtFile(WASM_FILES.plain))) return dirname(builtFile(WASM_FILES.plain));
+  return dirname(require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${WASM_FILES.plain}`));
 }
 
 /** Starts the wasm backend, threaded when the build's worker file is there; returns the number of threads. */
 async function useWasm(wasmDir: string, threads = wantedThreads()): Promise<number> {
-  setWasmPaths(wasmDir.endsWith('/') ? wasmDir : `${wasmDir}/`);
-  const start = () => tf.setBackend('wasm');
-  const started = canUseThreads(wasmDir, threads) ? await withThreadedWasm(wasmDir, threads, start) : await start();
-  if (!started) throw new Error('the wasm backend failed to initialise');
+  registerWasmBackend(wasmDir, canUseThreads(wasmDir, threads) ? threads : 1);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   registerTrainingKernels();
   return getThreadsCount();
 }
