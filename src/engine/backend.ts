@@ -4,11 +4,11 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { registerTrainingKernels } from './wasm/trainingKernels';
 import { canUseThreads, wantedThreads } from './wasm/threads';
 import { registerWasmBackend, WASM_FILES } from './wasm/wasmBackend';
-import { builtFile } from './paths';
+import { builtFile, projectRoot } from './paths';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -22,7 +22,7 @@ export interface BackendChoice {
 }
 
 export interface BackendOptions {
-  /** Folders to look for an installed @tensorflow/tfjs-node in (besides the usual resolution). */
+  /** Folders whose node_modules may hold @tensorflow/tfjs-node (besides the extension's own). */
   nativeSearchPaths?: string[];
   /** Folder holding the tfjs-backend-wasm .wasm binaries. */
   wasmDir?: string;
@@ -34,13 +34,26 @@ const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
 const CPU_WARNING =
   'The plain JavaScript (cpu) backend trains this model at about 1 image/s; use wasm or tensorflow to train.';
 
-function loadNative(searchPaths: string[]): string | undefined {
-  let resolved: string;
-  try {
-    resolved = require.resolve(NATIVE_PACKAGE, { paths: [...searchPaths, __dirname] });
-  } catch {
-    return `${NATIVE_PACKAGE} is not installed`;
+/**
+ * The entry file of @tensorflow/tfjs-node installed in the node_modules of one of `searchPaths` (absolute paths)
+ * or of the extension itself; never in any folder above them, whose packages the user did not choose to run.
+ */
+export function findNativePackage(searchPaths: string[]): string | undefined {
+  for (const folder of [...searchPaths.filter((path) => isAbsolute(path)), projectRoot()]) {
+    const packageDir = join(folder, 'node_modules', NATIVE_PACKAGE);
+    if (!existsSync(join(packageDir, 'package.json'))) continue;
+    try {
+      return require.resolve(packageDir);
+    } catch {
+      continue;
+    }
   }
+  return undefined;
+}
+
+function loadNative(searchPaths: string[]): string | undefined {
+  const resolved = findNativePackage(searchPaths);
+  if (!resolved) return `${NATIVE_PACKAGE} is not installed`;
   try {
     require(resolved);
     return undefined;
