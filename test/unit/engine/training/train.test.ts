@@ -8,13 +8,13 @@ import { evaluate } from '../../../../src/engine/evaluate';
 import { loadMnist, type Mnist } from '../../../../src/engine/data/idx';
 import { IMAGE_SIZE } from '../../../../src/shared/mnistImage';
 import { ARCHITECTURE } from '../../../../src/engine/model/architecture';
+import { ModelFileError } from '../../../../src/engine/model/modelFiles';
 import { defaultDataDir } from '../../../../src/engine/paths';
 import { predictDigit, predictProbabilities } from '../../../../src/engine/predict';
 import {
   loadModel,
   METADATA_FILE,
   MODEL_FILE,
-  ModelFileError,
   saveModel,
   type ModelMetadata,
 } from '../../../../src/engine/model/storage';
