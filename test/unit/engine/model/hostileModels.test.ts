@@ -3,11 +3,12 @@
 // classifies afterwards in the same process.
 import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../../../../src/engine/backend';
 import { DigitClassifier, type ModelSource } from '../../../../src/engine/classifier';
+import { MODEL_FILE } from '../../../../src/engine/model/metadata';
 import { ModelFileError } from '../../../../src/engine/model/modelFiles';
 import { bundledModelDir } from '../../../../src/engine/paths';
 import { buildHostileModels, type HostileModels } from '../../../fixtures/hostileModels';
@@ -69,6 +70,26 @@ describe('DigitClassifier with hostile model folders (in-process, as in the exte
 
   it('then still classifies a digit with the bundled model, in the same process', async () => {
     const classifier = classifierFor({ dir: bundledModelDir(), kind: 'bundled' });
+    assert.equal((await classifier.classifyPng(SEVEN)).digit, 7);
+    classifier.dispose();
+  });
+
+  it('remembers a failed load until a file in the folder changes, then loads the fixed model', async () => {
+    const dir = join(root, 'fixed-later');
+    cpSync(bundledModelDir(), dir, { recursive: true });
+    const good = readFileSync(join(dir, MODEL_FILE), 'utf8');
+    writeFileSync(join(dir, MODEL_FILE), good.replace('"units":64', '"units":640'));
+    const classifier = classifierFor({ dir, kind: 'custom' });
+    const first = await classifier.classifyPng(SEVEN).catch((err: Error) => err);
+    assert.match(String(first), /its layers have \d+ parameters but its weightsManifest lists 93322 values/);
+    for (let stroke = 0; stroke < 3; stroke++) {
+      assert.equal(
+        await classifier.classifyPng(SEVEN).catch((err: Error) => err),
+        first,
+        'the same error, not a reload',
+      );
+    }
+    writeFileSync(join(dir, MODEL_FILE), good);
     assert.equal((await classifier.classifyPng(SEVEN)).digit, 7);
     classifier.dispose();
   });
