@@ -2,12 +2,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { registerTrainingKernels } from './wasm/trainingKernels';
-import { canUseThreads, wantedThreads, withThreadedWasm } from './wasm/threads';
-import { builtFile } from './paths';
+import { canUseThreads, wantedThreads } from './wasm/threads';
+import { registerWasmBackend, WASM_FILES } from './wasm/wasmBackend';
+import { builtFile, projectRoot } from './paths';
 import type { BackendName, BackendPreference } from './backendNames';
 
 export interface BackendChoice {
@@ -18,7 +19,7 @@ export interface BackendChoice {
 }
 
 export interface BackendOptions {
-  /** Folders to look for an installed @tensorflow/tfjs-node in (besides the usual resolution). */
+  /** Folders whose node_modules may hold @tensorflow/tfjs-node (besides the extension's own). */
   nativeSearchPaths?: string[];
   /** Folder holding the tfjs-backend-wasm .wasm binaries. */
   wasmDir?: string;
@@ -27,17 +28,29 @@ export interface BackendOptions {
 }
 
 const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
-const WASM_FILE = 'tfjs-backend-wasm-simd.wasm';
 const CPU_WARNING =
   'The plain JavaScript (cpu) backend trains this model at about 1 image/s; use wasm or tensorflow to train.';
 
-function loadNative(searchPaths: string[]): string | undefined {
-  let resolved: string;
-  try {
-    resolved = require.resolve(NATIVE_PACKAGE, { paths: [...searchPaths, __dirname] });
-  } catch {
-    return `${NATIVE_PACKAGE} is not installed`;
+/**
+ * The entry file of @tensorflow/tfjs-node installed in the node_modules of one of `searchPaths` (absolute paths)
+ * or of the extension itself; never in any folder above them, whose packages the user did not choose to run.
+ */
+export function findNativePackage(searchPaths: string[]): string | undefined {
+  for (const folder of [...searchPaths.filter((path) => isAbsolute(path)), projectRoot()]) {
+    const packageDir = join(folder, 'node_modules', NATIVE_PACKAGE);
+    if (!existsSync(join(packageDir, 'package.json'))) continue;
+    try {
+      return require.resolve(packageDir);
+    } catch {
+      continue;
+    }
   }
+  return undefined;
+}
+
+function loadNative(searchPaths: string[]): string | undefined {
+  const resolved = findNativePackage(searchPaths);
+  if (!resolved) return `${NATIVE_PACKAGE} is not installed`;
   try {
     require(resolved);
     return undefined;
@@ -52,16 +65,14 @@ function firstLine(err: unknown): string {
 
 /** The folder with the .wasm binaries: the build's copies, or the installed package's. */
 export function defaultWasmDir(): string {
-  if (existsSync(builtFile(WASM_FILE))) return dirname(builtFile(WASM_FILE));
-  return dirname(require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${WASM_FILE}`));
+  if (existsSync(builtFile(WASM_FILES.plain))) return dirname(builtFile(WASM_FILES.plain));
+  return dirname(require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${WASM_FILES.plain}`));
 }
 
 /** Starts the wasm backend, threaded when the build's worker file is there; returns the number of threads. */
 async function useWasm(wasmDir: string, threads = wantedThreads()): Promise<number> {
-  setWasmPaths(wasmDir.endsWith('/') ? wasmDir : `${wasmDir}/`);
-  const start = () => tf.setBackend('wasm');
-  const started = canUseThreads(wasmDir, threads) ? await withThreadedWasm(wasmDir, threads, start) : await start();
-  if (!started) throw new Error('the wasm backend failed to initialise');
+  registerWasmBackend(wasmDir, canUseThreads(wasmDir, threads) ? threads : 1);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   registerTrainingKernels();
   return getThreadsCount();
 }

@@ -5,8 +5,9 @@ import type { BackendPreference } from './backendNames';
 import { pngToMnistImage } from './image/png';
 import { predictDigit, type Prediction } from './predict';
 import { toMnistImage, type MnistImage } from './image/preprocess';
-import { loadModel } from './model/storage';
-import { type ModelMetadata } from './model/metadata';
+import { folderStamp } from './model/modelFiles';
+import { loadModel, type StoredModel } from './model/storage';
+import type { ModelMetadata } from './model/metadata';
 import { disposeModel } from './training/train';
 
 export interface Classification extends Prediction {
@@ -26,10 +27,15 @@ export interface ActiveModel {
   source: ModelSource;
 }
 
+/** Folders whose failed load is remembered. */
+const REMEMBERED_FAILURES = 8;
+
 export class DigitClassifier {
   private backend: Promise<BackendChoice> | undefined;
   private active: Promise<ActiveModel> | undefined;
   private source: ModelSource;
+  /** Per folder, the error of its last failed load and the folder's stamp (folderStamp) at that time. */
+  private readonly failures = new Map<string, { stamp: string; error: unknown }>();
 
   constructor(
     source: ModelSource,
@@ -48,16 +54,34 @@ export class DigitClassifier {
     return this.backend;
   }
 
-  /** The loaded model; loads it on first use. A failed load is not cached, so a fixed file is picked up. */
+  /**
+   * The loaded model; loads it on first use. A failed load is remembered: until a file in the folder changes, the
+   * same error comes back at once (the sketchpad asks on every stroke); after a change, the folder is loaded again.
+   */
   activeModel(): Promise<ActiveModel> {
     if (!this.active) {
       const source = this.source;
       this.active = this.startBackend()
-        .then(() => loadModel(source.dir))
+        .then(() => this.load(source.dir))
         .then(({ model, metadata }) => ({ model, metadata, source }));
       this.active.catch(() => (this.active = undefined));
     }
     return this.active;
+  }
+
+  /** Loads `dir`; throws the error of its last load at once when no file in it has changed since. */
+  private async load(dir: string): Promise<StoredModel> {
+    const stamp = await folderStamp(dir);
+    const failure = this.failures.get(dir);
+    if (failure?.stamp === stamp) throw failure.error;
+    this.failures.delete(dir);
+    try {
+      return await loadModel(dir);
+    } catch (error) {
+      this.failures.set(dir, { stamp, error });
+      if (this.failures.size > REMEMBERED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
+      throw error;
+    }
   }
 
   /** Switches to another model folder; the old model is freed once loaded ones are no longer in use. */

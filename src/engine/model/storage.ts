@@ -1,20 +1,9 @@
 // Models on disk: TensorFlow.js Layers format (model.json + weights) plus metadata, saved atomically.
 import { io, version_core } from '@tensorflow/tfjs-core';
-import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import { type LayersModel } from '@tensorflow/tfjs-layers';
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  openSync,
-  fsyncSync,
-  closeSync,
-} from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
 import { IMAGE_SIDE } from '../../shared/mnistImage';
 import type { Evaluation } from '../evaluate';
 import { ARCHITECTURE } from './architecture';
@@ -22,16 +11,9 @@ import { DIGIT_CLASSES } from '../../shared/mnistImage';
 import type { TrainResult } from '../training/train';
 import type { TrainOptions } from '../training/trainOptions';
 import { METADATA_FILE, metadataOf, MODEL_FILE, type ModelMetadata } from './metadata';
-
-export class ModelFileError extends Error {
-  constructor(
-    readonly file: string,
-    problem: string,
-  ) {
-    super(`${file}: ${problem}`);
-    this.name = 'ModelFileError';
-  }
-}
+import { MODEL_LIMITS, ModelFileError, readModelFile, readWeightFiles } from './modelFiles';
+import { buildModel, checkTopology, planModel } from './topology';
+import { checkFinite, checkWeightsManifest, type WeightsPlan } from './weightsManifest';
 
 export interface StoredModel {
   model: LayersModel;
@@ -106,141 +88,68 @@ function removeStaleWeights(dir: string, keep: string): void {
   }
 }
 
-interface ModelJson {
-  modelTopology?: unknown;
-  weightsManifest?: { paths: string[]; weights: io.WeightsManifestEntry[] }[];
-  trainingConfig?: io.TrainingConfig;
-  userDefinedMetadata?: unknown;
-  format?: string;
+/** A model.json whose topology and weights manifest have been checked; its weights are not read yet. */
+export interface ModelArtifacts {
+  file: string;
+  topology: object;
+  weights: WeightsPlan;
+  metadata?: ModelMetadata;
 }
 
-/** Reads and checks model.json and its weight files, without TensorFlow. */
-export function readModelArtifacts(dir: string): { artifacts: io.ModelArtifacts; metadata?: ModelMetadata } {
+/** Reads and checks model.json (size, JSON, topology structure, weights manifest), without TensorFlow. */
+export async function readModelArtifacts(dir: string): Promise<ModelArtifacts> {
   const file = join(dir, MODEL_FILE);
-  let text: string;
+  const bytes = await readModelFile(dir, MODEL_FILE, MODEL_LIMITS.modelJsonBytes);
+  let json: unknown;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ModelFileError(
-      file,
-      code === 'ENOENT' ? 'no model here (model.json is missing)' : `cannot be read (${code})`,
-    );
-  }
-  let json: ModelJson;
-  try {
-    json = JSON.parse(text);
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     throw new ModelFileError(file, 'is damaged or truncated: it is not valid JSON');
   }
-  if (
-    typeof json !== 'object' ||
-    json === null ||
-    typeof json.modelTopology !== 'object' ||
-    !Array.isArray(json.weightsManifest)
-  ) {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ModelFileError(file, 'is not a TensorFlow.js Layers model: it is not a JSON object');
+  }
+  const { modelTopology, weightsManifest } = json as Record<string, unknown>;
+  if (typeof modelTopology !== 'object' || !Array.isArray(weightsManifest)) {
     throw new ModelFileError(file, 'is not a TensorFlow.js Layers model (no modelTopology or weightsManifest)');
   }
-  const specs: io.WeightsManifestEntry[] = [];
-  const parts: Uint8Array[] = [];
-  for (const group of json.weightsManifest) {
-    if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights))
-      throw new ModelFileError(file, 'has a malformed weightsManifest');
-    specs.push(...group.weights);
-    for (const path of group.paths) {
-      if (basename(path) !== path) throw new ModelFileError(file, `names a weights file outside its folder: ${path}`);
-      try {
-        parts.push(readFileSync(join(dir, path)));
-      } catch {
-        throw new ModelFileError(join(dir, path), 'weights file is missing or unreadable');
-      }
-    }
-  }
-  const expectedBytes = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  const actualBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
-  if (actualBytes !== expectedBytes) {
-    throw new ModelFileError(file, `weights are damaged or truncated: ${actualBytes} bytes, expected ${expectedBytes}`);
-  }
-  const weightData = new Uint8Array(actualBytes);
-  let offset = 0;
-  for (const part of parts) {
-    weightData.set(part, offset);
-    offset += part.byteLength;
-  }
   return {
-    artifacts: {
-      modelTopology: json.modelTopology as io.ModelArtifacts['modelTopology'],
-      weightSpecs: specs,
-      weightData: weightData.buffer,
-      trainingConfig: json.trainingConfig,
-      format: json.format,
-    },
+    file,
+    topology: checkTopology(modelTopology, file),
+    weights: checkWeightsManifest(weightsManifest, file),
     metadata: metadataOf(json),
   };
 }
 
-/** Loads a digit classifier saved by saveModel (or any Layers model with 28x28x1 input and 10 outputs). */
+/**
+ * Loads a digit classifier saved by saveModel (or any Layers model with 28x28x1 input and 10 outputs). Everything
+ * is checked before tfjs allocates anything: the files, then what the topology would build (without building it),
+ * then the weights; a load that fails frees all it made.
+ */
 export async function loadModel(dir: string): Promise<StoredModel> {
-  const { artifacts, metadata } = readModelArtifacts(dir);
-  const file = join(dir, MODEL_FILE);
-  let model: LayersModel;
-  try {
-    model = await loadLayersModel({
-      load: async () => ({ ...artifacts, weightData: undefined, weightSpecs: undefined }),
-    });
-  } catch (err) {
-    throw new ModelFileError(file, `could not be loaded as a model: ${(err as Error).message.split('\n')[0]}`);
-  }
-  try {
-    setStoredWeights(model, artifacts);
-  } catch (err) {
-    model.dispose();
-    throw new ModelFileError(file, (err as Error).message);
-  }
-  const input = model.inputs[0]?.shape;
-  const output = model.outputs[0]?.shape;
+  const { file, topology, weights, metadata } = await readModelArtifacts(dir);
+  const plan = await planModel(topology, file);
+  const input = plan.inputShapes[0];
+  const output = plan.outputShapes[0];
   if (
-    model.inputs.length !== 1 ||
+    plan.inputShapes.length !== 1 ||
     input?.join() !== [null, IMAGE_SIDE, IMAGE_SIDE, 1].join() ||
     output?.join() !== [null, DIGIT_CLASSES].join()
   ) {
-    model.dispose();
     throw new ModelFileError(
       file,
       `is not a digit classifier: input ${JSON.stringify(input)}, output ${JSON.stringify(output)}; expected [null,28,28,1] → [null,10]`,
     );
   }
-  return { model, metadata, dir };
-}
-
-/**
- * Gives a model built from its topology the weights stored with it: by name when the names match (tfjs's way), else
- * in the stored order, so that a model whose layers were renamed (conv2d_Conv2D1 → conv2d) still loads.
- */
-function setStoredWeights(model: LayersModel, { weightData, weightSpecs = [] }: io.ModelArtifacts): void {
-  const stored = weightData ? io.decodeWeights(weightData, weightSpecs) : {};
-  try {
-    const byName = model.weights.every((w) => stored[w.originalName] !== undefined);
-    const specs = weightSpecs.filter((spec) => spec.group !== 'optimizer');
-    const values = byName ? model.weights.map((w) => stored[w.originalName]) : specs.map((spec) => stored[spec.name]);
-    if (values.length !== model.weights.length)
-      throw new Error(`has ${values.length} weights for a model that has ${model.weights.length}`);
-    model.weights.forEach((w, i) => {
-      if (values[i].shape.join() !== w.shape.join())
-        throw new Error(`has a weight of shape [${values[i].shape}] where ${w.originalName} is [${w.shape}]`);
-    });
-    model.setWeights(values);
-  } finally {
-    Object.values(stored).forEach((tensor) => tensor.dispose());
+  if (plan.parameters !== weights.parameters) {
+    throw new ModelFileError(
+      file,
+      `its layers have ${plan.parameters} parameters but its weightsManifest lists ${weights.parameters} values`,
+    );
   }
-}
-
-export function modelExists(dir: string): boolean {
-  try {
-    return statSync(join(dir, MODEL_FILE)).isFile();
-  } catch {
-    return false;
-  }
+  const { data, sizes } = await readWeightFiles(dir, weights.paths, weights.bytes, file);
+  checkFinite(data, weights, sizes, dir);
+  return { model: await buildModel(topology, data, weights.specs, file), metadata, dir };
 }
 
 /** The metadata of a model that has just been trained and evaluated on the test set. */

@@ -1,21 +1,21 @@
-// Starts tfjs-backend-wasm's threaded SIMD build in Node, where tfjs itself keeps it off: its pthread workers come
-// from blob: URLs, which Node's Worker rejects. The build (esbuild.mjs) writes the worker as a real file instead.
-import * as tf from '@tensorflow/tfjs-core';
-import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+// How many threads the wasm backend and data-parallel training use, and whether the threaded wasm build can run.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-
-export const THREADED_WORKER_FILE = 'tfjs-backend-wasm-threaded-simd.worker.js';
-const THREADED_FACTORY_FILE = 'tfjs-backend-wasm-threaded-simd.js';
+import { WASM_FILES } from './wasmBackend';
 
 /** Threads when their environment variable is not set: one per core, at most this many. */
 const DEFAULT_MAX_THREADS = 4;
+/** The most threads an environment variable may ask for: each is a worker with its own memory. */
+export const MAX_THREADS = 64;
 
-/** A thread count: the environment variable `variable` when it is a whole number above 0, else one per core (at most 4). */
+/**
+ * A thread count: the environment variable `variable` when it is a whole number above 0 (at most MAX_THREADS),
+ * else one per core (at most 4).
+ */
 export function threadCount(variable: string): number {
   const requested = Number(process.env[variable] ?? 0);
-  if (Number.isInteger(requested) && requested > 0) return requested;
+  if (Number.isInteger(requested) && requested > 0) return Math.min(requested, MAX_THREADS);
   return Math.min(os.availableParallelism(), DEFAULT_MAX_THREADS);
 }
 
@@ -31,29 +31,7 @@ export function canUseThreads(wasmDir: string, threads: number): boolean {
   return (
     threads > 1 &&
     typeof SharedArrayBuffer === 'function' &&
-    existsSync(join(wasmDir, THREADED_WORKER_FILE)) &&
-    existsSync(join(wasmDir, THREADED_FACTORY_FILE))
+    existsSync(join(wasmDir, WASM_FILES.threadedWorker)) &&
+    existsSync(join(wasmDir, WASM_FILES.threadedFactory))
   );
-}
-
-/**
- * Runs `start` (which calls tf.setBackend('wasm')) with the threaded build enabled. For its duration:
- * - the worker blob tfjs creates resolves to the real worker file;
- * - os.cpus() reports twice the cores, because the wasm module caps its thread pool at half of them
- *   (it assumes two hyper-threads per core).
- */
-export async function withThreadedWasm<T>(wasmDir: string, threads: number, start: () => Promise<T>): Promise<T> {
-  const createObjectURL = URL.createObjectURL;
-  const cpus = os.cpus;
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-  setThreadsCount(threads);
-  URL.createObjectURL = (blob: Blob) =>
-    blob.type === 'application/javascript' ? join(wasmDir, THREADED_WORKER_FILE) : createObjectURL(blob);
-  os.cpus = () => Array.from({ length: 2 * threads }, () => cpus()[0]);
-  try {
-    return await start();
-  } finally {
-    URL.createObjectURL = createObjectURL;
-    os.cpus = cpus;
-  }
 }
