@@ -7,13 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { installExtension, startCodeServer, type CodeServer, type CodeServerDirs } from '../codeServer';
 import { log, until, type Runner } from '../runner';
+import type { Report } from '../../vscode/report';
 import { launchBrowser, openWorkbench, runCommand, type BrowserSession } from '../workbench';
-
-interface Report {
-  passed: number;
-  failed: number;
-  tests: { title: string; state: 'passed' | 'failed'; error?: string; ms?: number }[];
-}
 
 export interface ExtensionHostOptions extends CodeServerDirs {
   /** Absolute path of the bundled suite (out/vscode-tests/index.js). */
