@@ -5,8 +5,9 @@
 //
 // Environment: E2E_TIME_LIMIT_MIN (overall limit, default 25), E2E_ONLY (comma-separated subset of
 // sketchpad,classify,training,panels,extension-host; the later UI steps need training), E2E_KEEP=1 (keep the
-// temporary folder), E2E_DOCS_DIR (where the README screenshots go, default docs/), E2E_EXTENSION_TESTS (the bundled
-// extension-host suite, default out/vscode-tests/index.js, which `npm run package` builds).
+// temporary folder), E2E_SCREENSHOTS_DIR (where the README screenshots go: by default the temporary folder, so a test
+// run changes no tracked file; `npm run screenshots` sets docs/), E2E_EXTENSION_TESTS (the bundled extension-host
+// suite, default out/vscode-tests/index.js, which `npm run build` builds).
 //
 // Two code-server sessions, one after the other, each with its own user-data-dir (the .vsix is installed once
 // into a shared throwaway extensions-dir):
@@ -33,7 +34,7 @@ const limitMs = Number(process.env.E2E_TIME_LIMIT_MIN ?? 25) * 60_000;
 const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : undefined;
 const wants = (group: string) => !only || only.has(group);
 const fixtures = path.join(repo, 'test', 'fixtures', 'png');
-const docsDir = path.resolve(process.env.E2E_DOCS_DIR ?? path.join(repo, 'docs'));
+const screenshotsDir = process.env.E2E_SCREENSHOTS_DIR ? path.resolve(process.env.E2E_SCREENSHOTS_DIR) : undefined;
 const failuresDir = path.join(e2eCacheDir, 'failures');
 
 const runner = new Runner(failuresDir);
@@ -52,7 +53,14 @@ async function uiSession(root: string, dirs: { extensionsDir: string }): Promise
   log(`code-server on ${server.url} (pid ${server.pid}), workspace ${workspace}`);
   session = await launchBrowser({ viewport: { width: 1280, height: 800 } });
   runner.page = session.page;
-  const ctx: SuiteContext = { page: session.page, runner, workspace, docsDir, facts: {} };
+  const ctx: SuiteContext = {
+    page: session.page,
+    runner,
+    workspace,
+    screenshotsDir: screenshotsDir ?? path.join(root, 'screenshots'),
+    facts: {},
+  };
+  log(`screenshots go to ${ctx.screenshotsDir}`);
   const opened = await runner.check(
     'workbench: opens on the workspace with the fixture PNGs in the Explorer',
     async () => {
