@@ -1,6 +1,6 @@
 // End-to-end suite: the packaged extension in a real VS Code workbench (code-server) driven by headless Chromium.
 //
-//   npm run test:e2e          (= setup.sh, npm run package, then this file)
+//   npm run test:e2e          (= setup.sh, npm run build, npm run package, then this file)
 //   npx tsx test/e2e/e2e.ts [EXT.vsix]
 //
 // Environment: E2E_TIME_LIMIT_MIN (overall limit, default 25), E2E_ONLY (comma-separated subset of
@@ -9,16 +9,17 @@
 // run changes no tracked file; `npm run screenshots` sets docs/), E2E_EXTENSION_TESTS (the bundled extension-host
 // suite, default out/vscode-tests/index.js, which `npm run build` builds).
 //
-// Two code-server sessions, one after the other, each with its own user-data-dir (the .vsix is installed once
-// into a shared throwaway extensions-dir):
+// First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then two code-server sessions, one after the
+// other, each with its own user-data-dir (the .vsix is installed once into a shared throwaway extensions-dir):
 //  1. the UI: sketchpad drawing, Explorer classification, training and cancelling, summary, evaluation, screenshots;
-//  2. the extension-host mocha suites (test/vscode/suite), loaded by the extension and reporting as JSON.
+//  2. the extension-host mocha suites (test/vscode/suite), loaded by a test-only runner extension, reporting as JSON.
 // Prints PASS/FAIL per check and ends with "N passed, M failed"; exits non-zero on any failure.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { e2eCacheDir, installExtension, startCodeServer, withTimeLimit, type CodeServer } from './codeServer';
 import { log, Runner } from './runner';
+import { checkVsixContents } from './vsixContents';
 import { classifySteps, WORKSPACE_PNGS } from './steps/classify';
 import type { SuiteContext } from './steps/common';
 import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
@@ -95,6 +96,9 @@ async function main(): Promise<void> {
   rmSync(failuresDir, { recursive: true, force: true });
   try {
     await withTimeLimit(limitMs, `e2e suite (E2E_TIME_LIMIT_MIN=${limitMs / 60_000})`, async () => {
+      await runner.check('package: the .vsix holds what .vscodeignore lets in, no test code, source maps or CLI', () =>
+        Promise.resolve(checkVsixContents(vsix, path.join(repo, '.vscodeignore'))),
+      );
       const installed = await runner.check(
         'install: code-server --install-extension the .vsix',
         async () => {
