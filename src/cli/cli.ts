@@ -333,5 +333,17 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-// The threaded wasm backend's workers would keep the process alive: exit when the command is done.
-if (require.main === module) void main(process.argv.slice(2)).then(() => process.exit());
+/** Resolves once everything written to `stream` so far has been handed to the OS, or the stream failed (closed pipe). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((done) => {
+    stream.once('error', () => done());
+    stream.write('', () => done());
+  });
+}
+
+// The threaded wasm backend's workers would keep the process alive: exit when the command is done and its output has
+// left (a pipe takes 64 KiB at a time; exiting sooner cuts the rest).
+if (require.main === module)
+  void main(process.argv.slice(2))
+    .then(() => Promise.all([flushed(process.stdout), flushed(process.stderr)]))
+    .then(() => process.exit());
