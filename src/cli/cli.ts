@@ -1,6 +1,5 @@
 // Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench> [options]
 import { memory } from '@tensorflow/tfjs-core';
-import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, initBackend, type BackendChoice, type BackendPreference } from '../engine/backend';
@@ -10,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { evaluate, type Evaluation } from '../engine/evaluate';
 import { loadMnist } from '../engine/data/idx';
 import { bundledModelDir, defaultDataDir } from '../engine/paths';
-import { pngToMnistImage } from '../engine/image/png';
+import { pngToMnistImage, readPngFile } from '../engine/image/png';
 import { predictDigit, topDigits } from '../engine/predict';
 import { formatEpoch } from '../engine/training/progressText';
 import { loadModel, saveModel, trainedModelMetadata } from '../engine/model/storage';
@@ -199,23 +198,23 @@ async function classifyCommand(values: Values, files: string[]) {
   if (!files.length) throw new UsageError('classify needs at least one PNG file');
   const backend = await startBackend(values);
   const { model } = await loadModel(modelDir(values));
-  const results = files.map((file) => {
+  const results = [];
+  for (const file of files) {
     try {
-      const image = pngToMnistImage(readFileSync(file), basename(file));
+      const image = pngToMnistImage(await readPngFile(file), basename(file));
       const prediction = predictDigit(model, image.pixels);
       const top3 = topDigits(prediction.probabilities);
       log(
         values.json,
         `${file} → ${prediction.digit} (${top3.map((t) => `${t.digit} ${formatPercent(t.probability, 1)}`).join(', ')})`,
       );
-      return { file, digit: prediction.digit, top3 };
+      results.push({ file, digit: prediction.digit, top3 });
     } catch (err) {
-      const message =
-        (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${basename(file)}: file not found` : (err as Error).message;
+      const message = errorMessage(err);
       process.stderr.write(`${file}: error: ${message}\n`);
-      return { file, error: message };
+      results.push({ file, error: message });
     }
-  });
+  }
   disposeModel(model);
   if (results.some((r) => 'error' in r)) process.exitCode = 1;
   return { backend: backend.name, results };
