@@ -1,6 +1,5 @@
 // Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench> [options]
 import { memory } from '@tensorflow/tfjs-core';
-import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../engine/backend';
@@ -11,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { evaluate, type Evaluation } from '../engine/evaluate';
 import { loadMnist } from '../engine/data/idx';
 import { bundledModelDir, defaultDataDir } from '../engine/paths';
-import { pngToMnistImage } from '../engine/image/png';
+import { pngToMnistImage, readPngFile } from '../engine/image/png';
 import { predictDigit } from '../engine/predict';
 import { topDigits } from '../engine/ranking';
 import { formatBatch, formatEpoch, formatEvaluating } from '../engine/training/progressText';
@@ -221,23 +220,23 @@ async function classifyCommand(values: Values, files: string[]) {
   if (!files.length) throw new UsageError('classify needs at least one PNG file');
   const backend = await startBackend(values);
   const { model } = await loadModel(modelDir(values));
-  const results = files.map((file) => {
+  const results = [];
+  for (const file of files) {
     try {
-      const image = pngToMnistImage(readFileSync(file), basename(file));
+      const image = pngToMnistImage(await readPngFile(file), basename(file));
       const prediction = predictDigit(model, image.pixels);
       const top3 = topDigits(prediction.probabilities);
       log(
         values.json,
         `${file} → ${prediction.digit} (${top3.map((t) => `${t.digit} ${formatPercent(t.probability, 1)}`).join(', ')})`,
       );
-      return { file, digit: prediction.digit, top3 };
+      results.push({ file, digit: prediction.digit, top3 });
     } catch (err) {
-      const message =
-        (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${basename(file)}: file not found` : (err as Error).message;
+      const message = errorMessage(err);
       process.stderr.write(`${file}: error: ${message}\n`);
-      return { file, error: message };
+      results.push({ file, error: message });
     }
-  });
+  }
   disposeModel(model);
   if (results.some((r) => 'error' in r)) process.exitCode = 1;
   return { backend: backend.name, results };
@@ -360,5 +359,17 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-// The threaded wasm backend's workers would keep the process alive: exit when the command is done.
-if (require.main === module) void main(process.argv.slice(2)).then(() => process.exit());
+/** Resolves once everything written to `stream` so far has been handed to the OS, or the stream failed (closed pipe). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((done) => {
+    stream.once('error', () => done());
+    stream.write('', () => done());
+  });
+}
+
+// The threaded wasm backend's workers would keep the process alive: exit when the command is done and its output has
+// left (a pipe takes 64 KiB at a time; exiting sooner cuts the rest).
+if (require.main === module)
+  void main(process.argv.slice(2))
+    .then(() => Promise.all([flushed(process.stdout), flushed(process.stderr)]))
+    .then(() => process.exit());

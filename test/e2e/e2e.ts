@@ -1,23 +1,25 @@
 // End-to-end suite: the packaged extension in a real VS Code workbench (code-server) driven by headless Chromium.
 //
-//   npm run test:e2e          (= setup.sh, npm run package, then this file)
+//   npm run test:e2e          (= setup.sh, npm run build, npm run package, then this file)
 //   npx tsx test/e2e/e2e.ts [EXT.vsix]
 //
 // Environment: E2E_TIME_LIMIT_MIN (overall limit, default 25), E2E_ONLY (comma-separated subset of
 // sketchpad,classify,training,panels,extension-host; the later UI steps need training), E2E_KEEP=1 (keep the
-// temporary folder), E2E_DOCS_DIR (where the README screenshots go, default docs/), E2E_EXTENSION_TESTS (the bundled
-// extension-host suite, default out/vscode-tests/index.js, which `npm run package` builds).
+// temporary folder), E2E_SCREENSHOTS_DIR (where the README screenshots go: by default the temporary folder, so a test
+// run changes no tracked file; `npm run screenshots` sets docs/), E2E_EXTENSION_TESTS (the bundled extension-host
+// suite, default out/vscode-tests/index.js, which `npm run build` builds).
 //
-// Two code-server sessions, one after the other, each with its own user-data-dir (the .vsix is installed once
-// into a shared throwaway extensions-dir):
+// First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then two code-server sessions, one after the
+// other, each with its own user-data-dir (the .vsix is installed once into a shared throwaway extensions-dir):
 //  1. the UI: sketchpad drawing, Explorer classification, training and cancelling, summary, evaluation, screenshots;
-//  2. the extension-host mocha suites (test/vscode/suite), loaded by the extension and reporting as JSON.
+//  2. the extension-host mocha suites (test/vscode/suite), loaded by a test-only runner extension, reporting as JSON.
 // Prints PASS/FAIL per check and ends with "N passed, M failed"; exits non-zero on any failure.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { e2eCacheDir, installExtension, startCodeServer, withTimeLimit, type CodeServer } from './codeServer';
 import { log, Runner } from './runner';
+import { checkVsixContents } from './vsixContents';
 import { classifySteps, WORKSPACE_PNGS } from './steps/classify';
 import type { SuiteContext } from './steps/common';
 import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
@@ -33,7 +35,7 @@ const limitMs = Number(process.env.E2E_TIME_LIMIT_MIN ?? 25) * 60_000;
 const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : undefined;
 const wants = (group: string) => !only || only.has(group);
 const fixtures = path.join(repo, 'test', 'fixtures', 'png');
-const docsDir = path.resolve(process.env.E2E_DOCS_DIR ?? path.join(repo, 'docs'));
+const screenshotsDir = process.env.E2E_SCREENSHOTS_DIR ? path.resolve(process.env.E2E_SCREENSHOTS_DIR) : undefined;
 const failuresDir = path.join(e2eCacheDir, 'failures');
 
 const runner = new Runner(failuresDir);
@@ -52,7 +54,14 @@ async function uiSession(root: string, dirs: { extensionsDir: string }): Promise
   log(`code-server on ${server.url} (pid ${server.pid}), workspace ${workspace}`);
   session = await launchBrowser({ viewport: { width: 1280, height: 800 } });
   runner.page = session.page;
-  const ctx: SuiteContext = { page: session.page, runner, workspace, docsDir, facts: {} };
+  const ctx: SuiteContext = {
+    page: session.page,
+    runner,
+    workspace,
+    screenshotsDir: screenshotsDir ?? path.join(root, 'screenshots'),
+    facts: {},
+  };
+  log(`screenshots go to ${ctx.screenshotsDir}`);
   const opened = await runner.check(
     'workbench: opens on the workspace with the fixture PNGs in the Explorer',
     async () => {
@@ -87,6 +96,9 @@ async function main(): Promise<void> {
   rmSync(failuresDir, { recursive: true, force: true });
   try {
     await withTimeLimit(limitMs, `e2e suite (E2E_TIME_LIMIT_MIN=${limitMs / 60_000})`, async () => {
+      await runner.check('package: the .vsix holds what .vscodeignore lets in, no test code, source maps or CLI', () =>
+        Promise.resolve(checkVsixContents(vsix, path.join(repo, '.vscodeignore'))),
+      );
       const installed = await runner.check(
         'install: code-server --install-extension the .vsix',
         async () => {

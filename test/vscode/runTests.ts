@@ -1,7 +1,7 @@
 // npm run test:vscode — the extension-host suites in VS Code desktop, through @vscode/test-electron.
 // (CI runs the same suites inside code-server's extension host: see test/e2e.)
 import { runTests } from '@vscode/test-electron';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
       console.error(`The extension-host tests could not run: ${message}`);
     }
     process.exitCode = 1;
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,7 @@
-// PNG decoding (pngjs) with size limits checked before any pixel is decoded.
+// PNG files: reading (what is at the path is checked first) and decoding (pngjs), with size limits checked before any
+// pixel is decoded.
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import { NoDigitError, toMnistImage, type MnistImage, type RawImage } from './preprocess';
 import { errorMessage } from '../../shared/errors';
@@ -20,6 +23,31 @@ const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const IHDR_TYPE_OFFSET = 12;
 const IHDR_SIZE_END = 24;
 const MB = 1024 * 1024;
+
+/**
+ * Reads the PNG file at `path` whole; a folder, a missing file, anything but a plain file, or a file over the size
+ * limit is refused (an ImageInputError naming the file) before a byte is read.
+ */
+export async function readPngFile(path: string): Promise<Uint8Array> {
+  const file = basename(path);
+  try {
+    const stats = await stat(path);
+    if (stats.isDirectory()) throw new ImageInputError(file, 'is a folder, not a PNG image');
+    if (!stats.isFile()) throw new ImageInputError(file, 'is not a plain file');
+    if (stats.size > PNG_LIMITS.maxBytes) throw new ImageInputError(file, tooLarge(stats.size));
+    return await readFile(path);
+  } catch (err) {
+    if (err instanceof ImageInputError) throw err;
+    throw new ImageInputError(file, readProblem(err));
+  }
+}
+
+function readProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
+  return `cannot be read: ${errorMessage(err)}`;
+}
 
 /** Decodes any PNG (every colour type, bit depth, palette, tRNS, interlacing) to 8-bit RGBA. */
 export function decodePng(bytes: Uint8Array, file: string): RawImage {
@@ -53,10 +81,7 @@ export function pngToMnistImage(bytes: Uint8Array, file: string): MnistImage {
 
 function checkBeforeDecoding(bytes: Uint8Array, file: string): void {
   if (bytes.length === 0) throw new ImageInputError(file, 'the file is empty');
-  if (bytes.length > PNG_LIMITS.maxBytes) {
-    const size = (Math.ceil((bytes.length / MB) * 10) / 10).toFixed(1); // rounded up: never "25.0" over a 25 MB limit
-    throw new ImageInputError(file, `is ${size} MB; the limit is ${formatMB(PNG_LIMITS.maxBytes)} MB`);
-  }
+  if (bytes.length > PNG_LIMITS.maxBytes) throw new ImageInputError(file, tooLarge(bytes.length));
   if (bytes.length < SIGNATURE.length || SIGNATURE.some((byte, i) => bytes[i] !== byte)) {
     throw new ImageInputError(file, 'is not a PNG image');
   }
@@ -100,6 +125,12 @@ function readIhdrSize(bytes: Uint8Array, file: string): { width: number; height:
     throw new ImageInputError(file, `is a damaged PNG: its header says ${width}x${height} pixels`);
   }
   return { width, height };
+}
+
+/** "is 25.1 MB; the limit is 25 MB". */
+function tooLarge(bytes: number): string {
+  const size = (Math.ceil((bytes / MB) * 10) / 10).toFixed(1); // rounded up: never "25.0" over a 25 MB limit
+  return `is ${size} MB; the limit is ${formatMB(PNG_LIMITS.maxBytes)} MB`;
 }
 
 /** "25", or "12.5" when not a whole number. */

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { DigitClassifier } from '../../engine/classifier';
-import { PNG_LIMITS } from '../../engine/image/png';
+import { readPngFile } from '../../engine/image/png';
 import { topDigits, type RankedDigit } from '../../engine/ranking';
 import { formatPercent } from '../../shared/format';
 import { errorMessage } from '../../shared/errors';
@@ -36,14 +36,7 @@ export async function filesToClassify(clicked?: vscode.Uri, selected?: vscode.Ur
 export async function classifyFile(classifier: DigitClassifier, uri: vscode.Uri): Promise<FileClassification> {
   const file = basename(uri.path);
   try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) throw new Error(`${file}: is a folder, not a PNG image`);
-    if (stat.size > PNG_LIMITS.maxBytes) {
-      throw new Error(
-        `${file}: is ${(stat.size / 1024 / 1024).toFixed(1)} MB; the limit is ${PNG_LIMITS.maxBytes / 1024 / 1024} MB`,
-      );
-    }
-    const bytes = await vscode.workspace.fs.readFile(uri);
+    const bytes = await readPngFile(uri.fsPath);
     const result = await classifier.classifyPng(bytes, file);
     const top3 = topDigits(result.probabilities);
     return { file, uri, digit: result.digit, confidence: top3[0].probability, top3 };

@@ -1,8 +1,9 @@
 // What the steps share: their context, and workbench helpers specific to this extension.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { Runner } from '../runner';
-import { until } from '../runner';
+import { assert, until } from '../runner';
 import { runCommand, screenshot, setTheme, webviewFrame, type ThemeName } from '../workbench';
 
 export interface SuiteContext {
@@ -10,8 +11,8 @@ export interface SuiteContext {
   runner: Runner;
   /** The folder the workbench has open (fixture PNGs, .vscode/settings.json). */
   workspace: string;
-  /** Where the README screenshots go. */
-  docsDir: string;
+  /** Where the README screenshots go: docs/ for `npm run screenshots`, else the run's temporary folder. */
+  screenshotsDir: string;
   /** Facts later steps need. */
   facts: {
     /** Status bar text before any training, e.g. "MNIST 99.2%". */
@@ -98,9 +99,9 @@ export async function tidyLayout(page: Page): Promise<void> {
 }
 
 /**
- * Saves docs/<name>-light.png and docs/<name>-dark.png of the panel with this tab title: for each theme
- * the tab is activated, `ready` waits until the webview shows what the README should, then the window is
- * photographed. Leaves the light theme on.
+ * Saves <name>-light.png and <name>-dark.png of the panel with this tab title in the screenshots folder: for
+ * each theme the tab is activated, `ready` waits until the webview shows what the README should, then the
+ * window is photographed (and the file checked to be a PNG of the window's size). Leaves the light theme on.
  */
 export async function panelScreenshots(
   ctx: SuiteContext,
@@ -120,10 +121,23 @@ export async function panelScreenshots(
     await ready(frame);
     await ctx.page.mouse.move(1, 1); // no hover effects in the picture
     await ctx.page.waitForTimeout(500); // charts and fonts settle after the theme change
-    const file = path.join(ctx.docsDir, `${name}-${suffix}.png`);
+    const file = path.join(ctx.screenshotsDir, `${name}-${suffix}.png`);
     await screenshot(ctx.page, file);
-    files.push(path.relative(path.dirname(ctx.docsDir), file));
+    assertWindowPng(file, ctx.page.viewportSize());
+    files.push(path.relative(path.dirname(ctx.screenshotsDir), file));
   }
   await setTheme(ctx.page, 'Default Light Modern');
   return files;
+}
+
+/** Fails unless `file` is a PNG as large as the window (its IHDR header: width and height after the signature). */
+function assertWindowPng(file: string, window: { width: number; height: number } | null): void {
+  const header = readFileSync(file).subarray(0, 24);
+  const isPng = header.subarray(1, 4).toString('latin1') === 'PNG' && header.subarray(12, 16).toString() === 'IHDR';
+  assert(isPng, `${file} is not a PNG image`);
+  const [width, height] = [header.readUInt32BE(16), header.readUInt32BE(20)];
+  assert(
+    !window || (width === window.width && height === window.height),
+    `${file} is ${width}x${height} pixels, the window ${window?.width}x${window?.height}`,
+  );
 }

@@ -1,3 +1,4 @@
+// Extension-host suite: activation stays lazy, every command is registered, and the API other extensions call.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { activateExtension, EXTENSION_ID, fixture } from './helpers';

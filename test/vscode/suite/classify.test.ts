@@ -1,4 +1,8 @@
+// Extension-host suite: MNIST: Classify Digit on one file, a multi-selection, and files that are no PNG to read.
 import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FileClassification } from '../../../src/extension/commands/classify';
 import { activateExtension, fixture } from './helpers';
@@ -41,5 +45,20 @@ describe('MNIST: Classify Digit', () => {
     assert.match(results[2].error!, /^empty\.png: the file is empty/);
     assert.match(results[3].error!, /^not-a-png\.png: .*not a PNG/);
     assert.match(results[4].error!, /^blank\.png: no digit found/);
+  });
+
+  it('says a folder named x.png is a folder (the words the CLI uses too)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-classify-'));
+    try {
+      mkdirSync(join(dir, 'x.png'));
+      const results = await classify(vscode.Uri.file(join(dir, 'x.png')), [
+        vscode.Uri.file(join(dir, 'x.png')),
+        fixture('seven-grey8.png'),
+      ]);
+      assert.equal(results[0].error, 'x.png: is a folder, not a PNG image');
+      assert.equal(results[1].digit, 7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

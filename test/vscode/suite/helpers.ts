@@ -1,3 +1,4 @@
+// What the extension-host suites share: activating the extension, the fixture PNGs, training settings.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { MnistApi } from '../../../src/extension/extension';

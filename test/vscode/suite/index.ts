@@ -1,13 +1,7 @@
 // Entry point of the extension-host suites, for @vscode/test-electron (extensionTestsPath) and for the test-runner
 // extension (test/vscode/runnerExtension) when MNIST_EXTENSION_TESTS names this file (how CI runs them in code-server).
 import Mocha from 'mocha';
-import { writeFileSync } from 'node:fs';
-
-interface Report {
-  passed: number;
-  failed: number;
-  tests: { title: string; state: 'passed' | 'failed'; error?: string; ms?: number }[];
-}
+import { writeReport, type Report } from '../report';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 240_000, color: false });
@@ -19,8 +13,7 @@ export function run(): Promise<void> {
   const report: Report = { passed: 0, failed: 0, tests: [] };
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
-      const file = process.env.MNIST_TEST_REPORT;
-      if (file) writeFileSync(file, JSON.stringify(report, null, 2));
+      writeReport(report);
       if (failures) reject(new Error(`${failures} extension-host test(s) failed`));
       else resolve();
     });

@@ -1,3 +1,4 @@
+// Extension-host suite: MNIST: Train Model in its child process: a small run, cancelling, one run at a time.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../../src/extension/training/trainingRun';

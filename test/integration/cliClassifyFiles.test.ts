@@ -1,0 +1,53 @@
+// classify names what is wrong with a path that is no PNG file to read: a folder called x.png, a file over the size
+// limit (the same words as the extension's, from the engine's readPngFile).
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, ftruncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BUNDLES, builtFile } from '../../src/engine/paths';
+import { PNG_LIMITS } from '../../src/engine/image/png';
+
+const cli = builtFile(BUNDLES.cli);
+
+interface Classified {
+  results: { file: string; digit?: number; error?: string }[];
+}
+
+function classify(...files: string[]): Promise<{ code: number; json: Classified; stderr: string }> {
+  return new Promise((done) =>
+    execFile(process.execPath, [cli, 'classify', ...files, '--json'], (err, stdout, stderr) =>
+      done({ code: err ? Number(err.code) : 0, json: JSON.parse(stdout.trim().split('\n').at(-1)!), stderr }),
+    ),
+  );
+}
+
+describe('CLI (dist/cli.js) classify: paths that are no PNG file', () => {
+  let dir: string;
+
+  before(() => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+    dir = mkdtempSync(join(tmpdir(), 'mnist-cli-files-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says a folder named x.png is a folder, and still classifies the other files', async () => {
+    const folder = join(dir, 'x.png');
+    mkdirSync(folder);
+    const { code, json, stderr } = await classify(folder, resolve('test/fixtures/png/seven-grey8.png'));
+    assert.equal(code, 1);
+    assert.equal(json.results[0].error, 'x.png: is a folder, not a PNG image');
+    assert.equal(json.results[1].digit, 7);
+    assert.match(stderr, /x\.png: error: x\.png: is a folder, not a PNG image/);
+  });
+
+  it('refuses a file over the size limit', async () => {
+    const big = join(dir, 'big.png');
+    const fd = openSync(big, 'w');
+    ftruncateSync(fd, PNG_LIMITS.maxBytes + 1); // sparse: takes no room on disk
+    closeSync(fd);
+    const { code, json } = await classify(big);
+    assert.equal(code, 1);
+    assert.match(json.results[0].error!, /^big\.png: is [\d.]+ MB; the limit is [\d.]+ MB$/);
+  });
+});
