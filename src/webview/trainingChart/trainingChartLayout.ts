@@ -49,7 +49,7 @@ export function showsBatchChart(training: TrainingView): boolean {
 }
 
 export interface TrainingStats {
-  /** What the epoch stat counts: "Epoch" of a run, or the "Saved model"'s epochs. */
+  /** What the epoch stat counts: the running "Epoch", the "Last run"'s or the "Saved model"'s epochs. */
   epochName: string;
   epoch: string;
   /** Not shown (undefined) for a saved model's training. */
@@ -59,17 +59,12 @@ export interface TrainingStats {
 
 export function trainingStats(training: TrainingView): TrainingStats {
   const done = lastEpoch(training);
-  if (training.saved) {
-    return { epochName: 'Saved model', epoch: `${done ?? 0} epoch${done === 1 ? '' : 's'} trained` };
-  }
+  const trained = `${done ?? 0} epoch${done === 1 ? '' : 's'} trained`;
+  if (training.saved) return { epochName: 'Saved model', epoch: trained };
+  const running = training.running && training.epochs;
   return {
-    epochName: 'Epoch',
-    epoch:
-      training.running && training.epochs
-        ? `${Math.max(training.epoch, 1)} / ${training.epochs}`
-        : done
-          ? `${done} run`
-          : '—',
+    epochName: running || !done ? 'Epoch' : 'Last run',
+    epoch: running ? `${Math.max(training.epoch, 1)} / ${training.epochs}` : done ? trained : '—',
     eta: training.running ? formatDuration(training.etaSeconds) : '—',
     speed: training.running && training.imagesPerSecond > 0 ? `${formatCount(training.imagesPerSecond)} images/s` : '—',
   };

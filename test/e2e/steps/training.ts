@@ -116,11 +116,12 @@ export async function trainingSteps(ctx: SuiteContext): Promise<void> {
       { timeoutMs: 20_000 },
     );
     assert(status.includes(`Test accuracy ${facts.trainedAccuracy?.toFixed(2)}%`), `chart status "${status}"`);
+    const epochName = await frameText(frame, '#epoch-name');
     const epoch = await frameText(frame, '#epoch');
     const loss = await frameText(frame, '#loss-summary');
     const accuracy = await frameText(frame, '#accuracy-summary');
     const batches = await frameText(frame, '#batch-summary');
-    assert(epoch === '1 run', `epoch stat "${epoch}"`);
+    assert(epochName === 'Last run' && epoch === '1 epoch trained', `epoch stat "${epochName}: ${epoch}"`);
     assert(/^Epoch 1: training loss \d+\.\d{4}, validation loss \d+\.\d{4}\.$/.test(loss), `loss summary "${loss}"`);
     assert(/^Epoch 1: training accuracy \d+\.\d\d%/.test(accuracy), `accuracy summary "${accuracy}"`);
     assert(

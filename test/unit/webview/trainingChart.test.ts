@@ -99,8 +99,8 @@ describe('training chart data', () => {
     monitor.record({ type: 'epoch', result: epoch(2) });
     monitor.finish('Stopped.');
     assert.deepEqual(trainingStats(trainingView(monitor.current, noModel)), {
-      epochName: 'Epoch',
-      epoch: '2 run',
+      epochName: 'Last run',
+      epoch: '2 epochs trained',
       eta: '—',
       speed: '—',
     });
