@@ -5,39 +5,12 @@ import { PNG } from 'pngjs';
 import { loadMnist } from '../../../../src/engine/data/idx';
 import { ImageInputError, PNG_LIMITS, decodePng, pngToMnistImage } from '../../../../src/engine/image/png';
 import { toMnistImage } from '../../../../src/engine/image/preprocess';
+import { rgbaOf, type Manifest } from '../../../fixtures/pngFixtures';
 
 const FIXTURES = 'test/fixtures/png';
 const read = (file: string) => new Uint8Array(readFileSync(join(FIXTURES, file)));
 
-/** How a fixture stores the MNIST grey level v (see test/fixtures/makeFixtures.ts). */
-type Encoding = 'grey' | 'inverted' | 'black-on-alpha' | 'white-on-alpha';
-interface DigitFixture {
-  file: string;
-  mnistIndex: number;
-  label: number;
-  format: string;
-  encoding: Encoding;
-  scale: number;
-}
-interface Manifest {
-  digits: DigitFixture[];
-  bad: { file: string; problem: string }[];
-}
-
 const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as Manifest;
-
-function expectedRgba(v: number, encoding: Encoding): number[] {
-  switch (encoding) {
-    case 'grey':
-      return [v, v, v, 255];
-    case 'inverted':
-      return [255 - v, 255 - v, 255 - v, 255];
-    case 'black-on-alpha':
-      return [0, 0, 0, v];
-    case 'white-on-alpha':
-      return [255, 255, 255, v];
-  }
-}
 
 /** Colour type, bit depth and interlace method from a PNG's IHDR chunk. */
 function header(bytes: Uint8Array) {
@@ -97,7 +70,7 @@ describe('PNG decoding', () => {
         const mismatches: string[] = [];
         for (let y = 0; y < side; y++) {
           for (let x = 0; x < side; x++) {
-            const expected = expectedRgba(
+            const expected = rgbaOf(
               digit[Math.floor(y / fixture.scale) * 28 + Math.floor(x / fixture.scale)],
               fixture.encoding,
             );
