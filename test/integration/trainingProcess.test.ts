@@ -85,7 +85,7 @@ describe('training in a child process (dist/trainer.js)', () => {
     assert.equal(events[0].type, 'backend');
     assert.ok(events.some((e) => e.type === 'batch'));
     assert.ok(events.some((e) => e.type === 'epoch'));
-    const metadata = readModelMetadata(outDir);
+    const metadata = await readModelMetadata(outDir);
     assert.ok(metadata && metadata.testAccuracy! > 0.5, `saved model, test accuracy ${metadata?.testAccuracy}`);
     // 320 images with the default split of 0.1: 288 trained on, the last 32 held out for validation.
     assert.equal(metadata.trainingImages, 288);
