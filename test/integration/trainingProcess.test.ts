@@ -135,3 +135,31 @@ describe('training in a child process (dist/trainer.js)', () => {
     assert.match((outcome as { message: string }).message, /train-images-idx3-ubyte: cannot be read \(ENOENT\)/);
   });
 });
+
+describe('training process that misbehaves', () => {
+  const fixture = (name: string) => join('test', 'fixtures', 'trainers', name);
+
+  it('fails the run, and kills the process, when it never answers the start request', async () => {
+    const started = Date.now();
+    const run = new TrainingRun(request(join(mkdtempSync(join(tmpdir(), 'trainer-')), 'model')), {
+      trainerScript: fixture('silentTrainer.mjs'),
+      startTimeoutMs: 1500,
+    });
+    const outcome = await run.finished;
+    assert.deepEqual(outcome, {
+      status: 'failed',
+      message: 'the training process did not answer within 2 s of starting',
+    });
+    assert.ok(Date.now() - started < 10_000);
+  });
+
+  it('fails the run when the process exits without a final event', async () => {
+    const run = new TrainingRun(request(join(mkdtempSync(join(tmpdir(), 'trainer-')), 'model')), {
+      trainerScript: fixture('exitingTrainer.mjs'),
+    });
+    assert.deepEqual(await run.finished, {
+      status: 'failed',
+      message: 'the training process ended without reporting a result',
+    });
+  });
+});
