@@ -6,6 +6,7 @@ import {
   lstatSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -65,6 +66,9 @@ export async function saveModel(
     io.withSaveHandler(async (artifacts) => {
       const weights = joinWeightData(artifacts.weightData);
       const weightsFile = `weights-${createHash('sha256').update(weights).digest('hex').slice(0, 16)}.bin`;
+      // Named before it is written: a save interrupted from here on leaves a file the next save knows to remove.
+      const unfinished = readUnfinished(dir);
+      writeFileAtomic(join(dir, UNFINISHED_FILE), JSON.stringify([...unfinished, weightsFile]));
       writeFileAtomic(join(dir, weightsFile), weights);
       hooks.beforeCommit?.();
       const replaced = await weightFilesOf(dir);
@@ -79,7 +83,8 @@ export async function saveModel(
       };
       writeFileAtomic(join(dir, MODEL_FILE), JSON.stringify(modelJson));
       writeFileAtomic(join(dir, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n');
-      removeReplacedFiles(dir, replaced, weightsFile);
+      removeReplacedFiles(dir, [...replaced, ...unfinished], weightsFile);
+      rmSync(join(dir, UNFINISHED_FILE), { force: true });
       return {
         modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
       };
@@ -90,6 +95,20 @@ export async function saveModel(
 function joinWeightData(data: io.WeightData | undefined): Uint8Array {
   if (!data) return new Uint8Array(0);
   return new Uint8Array(io.CompositeArrayBuffer.join(data));
+}
+
+/** Lists the weight files of saves under way or interrupted in the folder (JSON array of names). */
+const UNFINISHED_FILE = '.unfinished-weights.json';
+const WEIGHTS_NAME = /^weights-[0-9a-f]+\.bin$/;
+
+/** The weight files interrupted saves in `dir` wrote and no model.json may name (recorded in UNFINISHED_FILE). */
+function readUnfinished(dir: string): string[] {
+  try {
+    const names: unknown = JSON.parse(readFileSync(join(dir, UNFINISHED_FILE), 'utf8'));
+    return Array.isArray(names) ? names.filter((name) => typeof name === 'string' && WEIGHTS_NAME.test(name)) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The weight files the model now in `dir` names (plain names in the folder only); none when there is no model. */
@@ -105,7 +124,7 @@ async function weightFilesOf(dir: string): Promise<string[]> {
   }
 }
 
-/** Removes the replaced model's weight files and what an interrupted save of ours left; nothing else in `dir`. */
+/** Removes the replaced model's weight files and what interrupted saves of ours left; nothing else in `dir`. */
 function removeReplacedFiles(dir: string, replaced: string[], keep: string): void {
   const leftover = /^(model\.json|metadata\.json|weights-[0-9a-f]+\.bin)\.tmp-\d+-[0-9a-f]+$/;
   for (const name of new Set([...replaced, ...readdirSync(dir).filter((n) => leftover.test(n))])) {
