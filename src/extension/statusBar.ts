@@ -12,10 +12,10 @@ export function createModelStatusItem(models: ModelManager): vscode.Disposable {
   item.command = 'mnist.showModelSummary';
   let renders = 0;
   const render = async () => {
-    const render = ++renders;
+    const current = ++renders;
     const source = models.source();
     const metadata = await models.metadata();
-    if (render !== renders) return; // a newer render is under way
+    if (current !== renders) return; // a newer render is under way
     const accuracy = metadata?.testAccuracy === undefined ? '' : ` ${formatPercent(metadata.testAccuracy, 1)}`;
     item.text = `$(symbol-numeric) MNIST${metadata ? accuracy : ' (no model)'}`;
     item.tooltip = modelTooltip(source, metadata);

@@ -1,5 +1,5 @@
 // MNIST: Install Native TensorFlow Backend — npm installs @tensorflow/tfjs-node into global storage. npm runs without
-// a shell (Node on npm-cli.js, see npmCommand.ts), into a staging folder that replaces the old install only once
+// a shell (Node on npm-cli.js where found, see npmCommand.ts), into a staging folder that replaces the old install only once
 // npm succeeded; a failed or cancelled install leaves nothing behind.
 import * as vscode from 'vscode';
 import { spawn } from 'node:child_process';
@@ -53,8 +53,8 @@ async function install(
   await mkdir(staging, { recursive: true });
   try {
     progress.report({ message: 'downloading (npm and libtensorflow; this needs internet and can take minutes)…' });
-    log.info(`Installing ${NATIVE_PACKAGE_SPEC} with ${npm.node} ${npm.args.join(' ')} into ${dir}`);
-    const code = await run(npm.node, npmInstallArgs(npm, staging, NATIVE_PACKAGE_SPEC), staging, log, token).catch(
+    log.info(`Installing ${NATIVE_PACKAGE_SPEC} with ${[npm.command, ...npm.args].join(' ')} into ${dir}`);
+    const code = await run(npm.command, npmInstallArgs(npm, staging, NATIVE_PACKAGE_SPEC), staging, log, token).catch(
       (err) => `npm could not be started (${errorMessage(err)})`,
     );
     if (token.isCancellationRequested) return 'the installation was cancelled';

@@ -21,8 +21,15 @@ describe('npm without a shell', () => {
     symlinkSync(cli, join(root, 'bin', 'npm'));
     const empty = mkdtempSync(join(tmpdir(), 'no-npm-'));
     const path = [empty, join(root, 'bin')].join(delimiter);
-    assert.deepEqual(findNpm(path, 'linux', '/fallback/node'), { node: join(root, 'bin', 'node'), args: [cli] });
+    assert.deepEqual(findNpm(path, 'linux', '/fallback/node'), { command: join(root, 'bin', 'node'), args: [cli] });
     assert.equal(findNpm(empty, 'linux', '/fallback/node'), undefined);
+  });
+
+  it("runs a version manager's npm shim itself, still without a shell", function () {
+    if (process.platform === 'win32') this.skip();
+    const bin = mkdtempSync(join(tmpdir(), 'npm-shim-'));
+    touch(join(bin, 'npm'));
+    assert.deepEqual(findNpm(bin, 'linux', '/fallback/node'), { command: join(bin, 'npm'), args: [] });
   });
 
   it('runs npm-cli.js of a Windows install (npm.cmd, node.exe and node_modules/npm in one folder)', () => {
@@ -30,9 +37,9 @@ describe('npm without a shell', () => {
     const cli = join(root, 'node_modules', 'npm', 'bin', 'npm-cli.js');
     touch(cli);
     touch(join(root, 'npm.cmd'));
-    assert.deepEqual(findNpm(`C:\\nowhere;${root}`, 'win32', 'code.exe'), { node: 'code.exe', args: [cli] });
+    assert.deepEqual(findNpm(`C:\\nowhere;${root}`, 'win32', 'code.exe'), { command: 'code.exe', args: [cli] });
     touch(join(root, 'node.exe'));
-    assert.deepEqual(findNpm(root, 'win32', 'code.exe'), { node: join(root, 'node.exe'), args: [cli] });
+    assert.deepEqual(findNpm(root, 'win32', 'code.exe'), { command: join(root, 'node.exe'), args: [cli] });
   });
 
   it("keeps a prefix with spaces one argument, and the machine's npm runs that way", function () {
@@ -40,7 +47,7 @@ describe('npm without a shell', () => {
     if (!npm) this.skip();
     const args = npmInstallArgs(npm, '/home/Ada Lovelace/native', '@tensorflow/tfjs-node@4.22.0');
     assert.deepEqual(args.slice(-3), ['--prefix', '/home/Ada Lovelace/native', '@tensorflow/tfjs-node@4.22.0']);
-    const version = execFileSync(npm.node, [...npm.args, '--version'], { encoding: 'utf8', shell: false });
+    const version = execFileSync(npm.command, [...npm.args, '--version'], { encoding: 'utf8', shell: false });
     assert.match(version.trim(), /^\d+\.\d+\.\d+/);
   });
 });
