@@ -2,7 +2,16 @@
 // empty or a model's folder (only that model's files replaced); otherwise a refusal that touches nothing.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,6 +43,7 @@ describe('CLI train: where the model is saved', function () {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
     cwd = mkdtempSync(join(tmpdir(), 'mnist-train-out-'));
   });
+  after(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('without --out, saves to a new folder under runs/, not the bundled model', async () => {
     const bundled = statSync(join(bundledModelDir(), MODEL_FILE)).mtimeMs;
