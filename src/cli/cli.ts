@@ -28,6 +28,7 @@ import {
 } from '../engine/training/trainOptions';
 import { formatCount, formatPercent } from '../shared/format';
 import { errorMessage } from '../shared/errors';
+import { RUNS_DIR, trainOutDir } from './trainOutDir';
 
 const USAGE = `Usage: npm run mnist -- <command> [options]
 
@@ -39,7 +40,8 @@ Commands:
   bench     [--repeats N] [--vs-torch]   (--vs-torch: also run test/bench/torch_reference.py, PyTorch CPU, and print the ratios)
 
 Common options: --backend ${BACKEND_PREFERENCES.join('|')}   --json (one JSON object as the last line of stdout)
-Models default to the bundled one (${'models/mnist-cnn'}); train writes to --out (default: the bundled model's folder).`;
+Models default to the bundled one (${'models/mnist-cnn'}). train saves to --out, a new or empty folder or a model's
+folder (that model is replaced); without --out, to a new folder ${RUNS_DIR}/<date and time> in the working folder.`;
 
 const OPTIONS = {
   backend: { type: 'string', default: 'auto' },
@@ -156,12 +158,11 @@ function printEvaluation(evaluation: Evaluation, json: boolean) {
 }
 
 async function trainCommand(values: Values) {
-  const request = {
-    options: trainOptionsFromFlags(values),
-    backend: backendPreference(values),
-    dataDir: defaultDataDir(),
-    outDir: resolve(values.out ?? bundledModelDir()),
-  };
+  const options = trainOptionsFromFlags(values);
+  const out = trainOutDir(values.out, process.cwd());
+  if ('problem' in out) throw new UsageError(out.problem);
+  const request = { options, backend: backendPreference(values), dataDir: defaultDataDir(), outDir: out.dir };
+  log(values.json, `Training; the model will be saved to ${out.dir}`);
   const controller = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('\nStopping after this batch; the saved model is left as it was.\n');

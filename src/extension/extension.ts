@@ -13,6 +13,7 @@ import { TrainingChartPanel } from './panels/trainingChartPanel';
 import { createPanelServices, LazyClassifier, type PanelServices } from './services';
 import { createModelStatusItem } from './statusBar';
 import { TrainingMonitor } from './training/trainingMonitor';
+import { modelPathFromSettings } from './settings';
 import { readMnistSetting } from './vscodeSettings';
 
 /** What other extensions get from `vscode.extensions.getExtension(...).activate()`: the VS Code /predict. */
@@ -99,7 +100,9 @@ async function classifyFiles(
 
 async function useBundledModel(models: ModelManager): Promise<void> {
   await models.useBundled();
-  const note = models.source().kind === 'custom' ? ' (mnist.modelPath is set and still takes precedence)' : '';
+  const note = modelPathFromSettings(readMnistSetting)
+    ? ' (mnist.modelPath is set aside in this workspace until you change it)'
+    : '';
   void vscode.window.showInformationMessage(`MNIST: using the bundled model${note}.`);
 }
 

@@ -1,19 +1,26 @@
-// Which model is active: mnist.modelPath if set, else the last trained one (if chosen), else the bundled one.
+// Which model is active: mnist.modelPath if set (and the workspace trusted, and not put aside by Use Bundled Model),
+// else the last trained one (if chosen), else the bundled one. A model that cannot be loaded is reported once.
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DigitClassifier, ModelSource } from '../engine/classifier';
-import { readModelMetadata, type ModelMetadata } from '../engine/model/metadata';
+import { MODEL_FILE, readModelMetadata, type ModelMetadata } from '../engine/model/metadata';
 import { bundledModelDir } from '../engine/paths';
-import { modelPathFromSettings } from './settings';
-import { readMnistSetting } from './vscodeSettings';
+import { errorMessage } from '../shared/errors';
+import { modelPathFromSettings, resolveModelPath } from './settings';
+import { readMnistSetting, warnSetting } from './vscodeSettings';
 
 const ACTIVE_MODEL_KEY = 'mnist.activeModel';
+/** The mnist.modelPath value (as written) that Use Bundled Model put aside in this workspace. */
+const SET_ASIDE_KEY = 'mnist.setAsideModelPath';
 
 export class ModelManager implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelSource>();
   readonly onDidChange = this.changed.event;
   readonly trainedDir: string;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  /** Load failures already shown (folder and message), so that the sketchpad's strokes do not repeat them. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -25,20 +32,22 @@ export class ModelManager implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('mnist.modelPath')) void this.switchTo(this.source());
       }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.switchTo(this.source())),
     );
   }
 
-  /** Computed fresh each time, so settings and files changed elsewhere are respected. */
+  /** Computed fresh each time (no file is read), so settings and files changed elsewhere are respected. */
   source(): ModelSource {
-    const custom = modelPathFromSettings(readMnistSetting);
+    const custom = this.customDir();
     if (custom) return { dir: custom, kind: 'custom' };
-    if (this.context.globalState.get(ACTIVE_MODEL_KEY) === 'trained' && readModelMetadata(this.trainedDir)) {
+    if (this.context.globalState.get(ACTIVE_MODEL_KEY) === 'trained' && existsSync(join(this.trainedDir, MODEL_FILE))) {
       return { dir: this.trainedDir, kind: 'trained' };
     }
     return { dir: bundledModelDir(this.context.extensionPath), kind: 'bundled' };
   }
 
-  metadata(): ModelMetadata | undefined {
+  /** What the active model's folder records about itself (read asynchronously, size-bounded). */
+  metadata(): Promise<ModelMetadata | undefined> {
     return readModelMetadata(this.source().dir);
   }
 
@@ -47,15 +56,46 @@ export class ModelManager implements vscode.Disposable {
     await this.switchTo(this.source());
   }
 
+  /** Uses the bundled model; a mnist.modelPath set now is put aside in this workspace until the setting changes. */
   async useBundled(): Promise<void> {
     await this.context.globalState.update(ACTIVE_MODEL_KEY, 'bundled');
+    await this.context.workspaceState.update(SET_ASIDE_KEY, modelPathFromSettings(readMnistSetting));
     await this.switchTo(this.source());
   }
 
+  /** Shows, once per folder and problem, why the active model cannot be loaded, with a way back to the bundled one. */
+  reportLoadFailure(err: unknown): void {
+    const source = this.source();
+    const message = errorMessage(err);
+    const key = `${source.dir}\n${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    const actions = source.kind === 'bundled' ? [] : ['Use Bundled Model'];
+    if (source.kind === 'custom') actions.push('Open Settings');
+    void vscode.window
+      .showErrorMessage(`MNIST: the ${describeSource(source)} cannot be used: ${message}`, ...actions)
+      .then((choice) => {
+        if (choice === 'Use Bundled Model') void vscode.commands.executeCommand('mnist.useBundledModel');
+        if (choice === 'Open Settings')
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'mnist.modelPath');
+      });
+  }
+
+  /** The folder mnist.modelPath names, unless it is empty, unusable (warned about) or put aside. */
+  private customDir(): string | undefined {
+    const value = modelPathFromSettings(readMnistSetting, warnSetting);
+    if (!value || value === this.context.workspaceState.get(SET_ASIDE_KEY)) return undefined;
+    const resolved = resolveModelPath(value, { workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
+    if ('dir' in resolved) return resolved.dir;
+    warnSetting('mnist.modelPath', resolved.problem.replace(/^mnist\.modelPath /, ''));
+    return undefined;
+  }
+
   private async switchTo(source: ModelSource): Promise<void> {
+    this.reported.clear();
     const classifier = this.createdClassifier();
     // A classifier that has not loaded a model yet picks the new source up on first use.
-    if (classifier) await classifier.useModel(source).catch(() => undefined);
+    if (classifier) await classifier.useModel(source).catch((err) => this.reportLoadFailure(err));
     this.changed.fire(source);
   }
 

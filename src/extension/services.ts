@@ -11,6 +11,7 @@ import type { ModelMetadata } from '../engine/model/metadata';
 import type { ModelManager } from './modelManager';
 import { PromiseCache } from './promiseCache';
 import { backendFromSettings, type SettingReader } from './settings';
+import { warnSetting } from './vscodeSettings';
 import type { TrainingMonitor } from './training/trainingMonitor';
 
 export interface PanelServices {
@@ -20,7 +21,9 @@ export interface PanelServices {
   classifier(): Promise<DigitClassifier>;
   trainingMonitor: TrainingMonitor;
   /** What the active model's folder records about it (read from disk at each call). */
-  activeModelMetadata(): ModelMetadata | undefined;
+  activeModelMetadata(): Promise<ModelMetadata | undefined>;
+  /** Shows, once per model and problem, why the active model cannot be loaded. */
+  reportModelFailure(err: unknown): void;
   /** Cancels the running training (no-op if none). */
   stopTraining(): void;
   /** Real MNIST, loaded on first use and kept. */
@@ -52,7 +55,11 @@ export class LazyClassifier implements vscode.Disposable {
     if (!this.classifier) {
       const { source, readSetting, nativeSearchPaths, log } = this.options;
       const { DigitClassifier } = loadEngineHost();
-      this.classifier = new DigitClassifier(source(), () => backendFromSettings(readSetting), nativeSearchPaths);
+      this.classifier = new DigitClassifier(
+        source(),
+        () => backendFromSettings(readSetting, warnSetting),
+        nativeSearchPaths,
+      );
       const backend = await this.classifier.startBackend();
       log.info(`Inference backend: ${backend.name} — ${backend.reason}`);
       if (backend.warning) log.warn(backend.warning);
@@ -92,11 +99,12 @@ export function createPanelServices({
     classifier: () => classifier.get(),
     trainingMonitor: monitor,
     activeModelMetadata: () => models.metadata(),
+    reportModelFailure: (err) => models.reportLoadFailure(err),
     stopTraining,
     mnist,
-    evaluateActiveModel: () =>
+    evaluateActiveModel: async () =>
       // Keyed by folder and training date: a retrained model in the same folder is evaluated anew.
-      evaluations.get(`${models.source().dir}@${models.metadata()?.date ?? ''}`, async () =>
+      evaluations.get(`${models.source().dir}@${(await models.metadata())?.date ?? ''}`, async () =>
         evaluateWithProgress(await classifier.get(), async () => (await mnist()).test, log),
       ),
   };

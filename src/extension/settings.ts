@@ -1,4 +1,7 @@
-// Settings (mnist.*) → engine options. Reads through a getter so that it is testable without VS Code.
+// Settings (mnist.*) → engine options. Reads through a getter so that it is testable without VS Code. A setting of
+// the wrong type is reported through `warn` (naming it) and its default is used.
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { isBackendPreference, type BackendPreference } from '../engine/backendNames';
 import {
   DEFAULT_TRAIN_OPTIONS,
@@ -7,7 +10,12 @@ import {
   type TrainOptions,
 } from '../engine/training/trainOptions';
 
-export type SettingReader = <T>(key: string) => T | undefined;
+/** The value a mnist.* setting holds (`key` without the "mnist." prefix): anything a settings.json may hold. */
+export type SettingReader = (key: string) => unknown;
+/** Told about a setting that cannot be used, with the full setting id; the default is used instead. */
+export type SettingWarning = (setting: string, problem: string) => void;
+
+const ignore: SettingWarning = () => undefined;
 
 /** Every training option is a mnist.training.* setting of the same name, except the seed (runs stay reproducible). */
 export const TRAINING_SETTINGS = (Object.keys(DEFAULT_TRAIN_OPTIONS) as TrainOptionName[]).filter(
@@ -16,19 +24,49 @@ export const TRAINING_SETTINGS = (Object.keys(DEFAULT_TRAIN_OPTIONS) as TrainOpt
 
 export const trainingSettingId = (name: TrainOptionName): string => `mnist.training.${name}`;
 
-/** The training options the settings ask for; throws a TrainOptionsError naming each setting out of range. */
+/** The training options the settings ask for; throws a TrainOptionsError naming each setting that is unusable. */
 export function trainOptionsFromSettings(read: SettingReader): TrainOptions {
   const options: Record<string, unknown> = { ...DEFAULT_TRAIN_OPTIONS };
   for (const name of TRAINING_SETTINGS) options[name] = read(`training.${name}`) ?? DEFAULT_TRAIN_OPTIONS[name];
   return parseTrainOptions(options, trainingSettingId);
 }
 
-export function backendFromSettings(read: SettingReader): BackendPreference {
-  const value = read<string>('backend');
-  return isBackendPreference(value) ? value : 'auto';
+export function backendFromSettings(read: SettingReader, warn = ignore): BackendPreference {
+  const value = read('backend');
+  if (value === undefined || isBackendPreference(value)) return value ?? 'auto';
+  warn('mnist.backend', `must be one of "auto", "tensorflow", "wasm", "cpu" (got ${JSON.stringify(value)})`);
+  return 'auto';
 }
 
-export function modelPathFromSettings(read: SettingReader): string | undefined {
-  const value = read<string>('modelPath')?.trim();
-  return value ? value : undefined;
+/** The mnist.modelPath setting as written (trimmed), or undefined when it is empty or not a string. */
+export function modelPathFromSettings(read: SettingReader, warn = ignore): string | undefined {
+  const value = read('modelPath');
+  if (value !== undefined && typeof value !== 'string') {
+    warn('mnist.modelPath', `must be a folder path, a string (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+  return value?.trim() || undefined;
+}
+
+export interface PathContext {
+  /** The first workspace folder, if one is open. */
+  workspaceFolder?: string;
+  home?: string;
+}
+
+/**
+ * The folder a mnist.modelPath value names: `~` is the home folder, `${workspaceFolder}` the first workspace folder,
+ * and a relative path is relative to that folder. A problem (naming the setting) when it cannot be resolved.
+ */
+export function resolveModelPath(value: string, context: PathContext): { dir: string } | { problem: string } {
+  const home = context.home ?? homedir();
+  const folder = context.workspaceFolder;
+  if (value.includes('${workspaceFolder}') && !folder) {
+    return { problem: `mnist.modelPath uses \${workspaceFolder} (${value}), but no folder is open` };
+  }
+  let path = value.replaceAll('${workspaceFolder}', folder ?? '');
+  if (path === '~' || path.startsWith('~/') || path.startsWith('~\\')) path = join(home, path.slice(1));
+  if (isAbsolute(path)) return { dir: resolve(path) };
+  if (!folder) return { problem: `mnist.modelPath is a relative path (${value}), but no folder is open` };
+  return { dir: resolve(folder, path) };
 }

@@ -1,36 +1,46 @@
-// The status bar item: the active model's test accuracy; click for its summary.
+// The status bar item: the active model's test accuracy; click for its summary. What the model's file records is
+// shown as its claim, in plain text (never rendered as Markdown).
 import * as vscode from 'vscode';
 import { describeSource, type ModelManager } from './modelManager';
+import type { ModelSource } from '../engine/classifier';
+import type { ModelMetadata } from '../engine/model/metadata';
 import { formatPercent } from '../shared/format';
 
 export function createModelStatusItem(models: ModelManager): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('mnist.activeModel', vscode.StatusBarAlignment.Right, 100);
   item.name = 'MNIST Active Model';
   item.command = 'mnist.showModelSummary';
-  const render = () => {
+  let renders = 0;
+  const render = async () => {
+    const current = ++renders;
     const source = models.source();
-    const metadata = models.metadata();
+    const metadata = await models.metadata();
+    if (current !== renders) return; // a newer render is under way
     const accuracy = metadata?.testAccuracy === undefined ? '' : ` ${formatPercent(metadata.testAccuracy, 1)}`;
     item.text = `$(symbol-numeric) MNIST${metadata ? accuracy : ' (no model)'}`;
-    const tooltip = new vscode.MarkdownString(`**MNIST: ${describeSource(source)}**\n\n`);
-    if (metadata) {
-      tooltip.appendMarkdown(
-        [
-          metadata.testAccuracy === undefined ? undefined : `Test accuracy: ${formatPercent(metadata.testAccuracy, 2)}`,
-          `Trained: ${metadata.date.slice(0, 16).replace('T', ' ')} UTC · ${metadata.epochsRun} epochs · ${metadata.trainingImages} images`,
-          `Backend: ${metadata.backend} · ${Math.round(metadata.trainingSeconds)} s · TensorFlow.js ${metadata.tfjsVersion}`,
-        ]
-          .filter(Boolean)
-          .join('\n\n'),
-      );
-    } else {
-      tooltip.appendMarkdown(`No readable model in ${source.dir}`);
-    }
-    tooltip.appendMarkdown('\n\nClick for the model summary.');
-    item.tooltip = tooltip;
+    item.tooltip = modelTooltip(source, metadata);
     item.show();
   };
-  render();
-  const listener = models.onDidChange(render);
+  void render();
+  const listener = models.onDidChange(() => void render());
   return vscode.Disposable.from(item, listener);
+}
+
+/** Plain text: a model's file may say anything, and none of it may become a link or markup. */
+export function modelTooltip(source: ModelSource, metadata: ModelMetadata | undefined): string {
+  const lines = [`MNIST: ${describeSource(source)}`];
+  if (metadata) {
+    const date = metadata.date ? `${metadata.date.slice(0, 16).replace('T', ' ')} UTC · ` : '';
+    lines.push(
+      ...(metadata.testAccuracy === undefined
+        ? []
+        : [`Test accuracy (recorded in the model): ${formatPercent(metadata.testAccuracy, 2)}`]),
+      `Trained (as recorded): ${date}${metadata.epochsRun} epochs · ${metadata.trainingImages} images`,
+      `Backend: ${metadata.backend} · ${Math.round(metadata.trainingSeconds)} s${metadata.tfjsVersion ? ` · TensorFlow.js ${metadata.tfjsVersion}` : ''}`,
+    );
+  } else {
+    lines.push(`No readable model in ${source.dir}`);
+  }
+  lines.push('Click for the model summary.');
+  return lines.join('\n');
 }

@@ -4,15 +4,16 @@
 //   npx tsx test/e2e/e2e.ts [EXT.vsix]
 //
 // Environment: E2E_TIME_LIMIT_MIN (overall limit, default 25), E2E_ONLY (comma-separated subset of
-// sketchpad,classify,training,panels,extension-host; the later UI steps need training), E2E_KEEP=1 (keep the
+// sketchpad,classify,training,panels,hostile,extension-host; the later UI steps need training), E2E_KEEP=1 (keep the
 // temporary folder), E2E_SCREENSHOTS_DIR (where the README screenshots go: by default the temporary folder, so a test
 // run changes no tracked file; `npm run screenshots` sets docs/), E2E_EXTENSION_TESTS (the bundled extension-host
 // suite, default out/vscode-tests/index.js, which `npm run build` builds).
 //
-// First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then two code-server sessions, one after the
+// First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then three code-server sessions, one after the
 // other, each with its own user-data-dir (the .vsix is installed once into a shared throwaway extensions-dir):
 //  1. the UI: sketchpad drawing, Explorer classification, training and cancelling, summary, evaluation, screenshots;
-//  2. the extension-host mocha suites (test/vscode/suite), loaded by a test-only runner extension, reporting as JSON.
+//  2. "hostile": a workspace whose mnist.modelPath names a model whose model.json is /dev/zero (test/e2e/steps/hostile.ts);
+//  3. the extension-host mocha suites (test/vscode/suite), loaded by a test-only runner extension, reporting as JSON.
 // Prints PASS/FAIL per check and ends with "N passed, M failed"; exits non-zero on any failure.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { checkVsixContents } from './vsixContents';
 import { classifySteps, WORKSPACE_PNGS } from './steps/classify';
 import type { SuiteContext } from './steps/common';
 import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
+import { hostileSteps } from './steps/hostile';
 import { panelSteps } from './steps/panels';
 import { sketchpadSteps } from './steps/sketchpad';
 import { QUICK_TRAINING, trainingSteps, writeWorkspaceSettings } from './steps/training';
@@ -112,6 +114,11 @@ async function main(): Promise<void> {
       );
       if (!installed) return;
       if (['sketchpad', 'classify', 'training', 'panels'].some(wants)) await uiSession(root, dirs);
+      if (wants('hostile')) {
+        await hostileSteps(runner, root, { ...dirs, userDataDir: path.join(root, 'user-data-hostile') }).catch(
+          (error: unknown) => runner.record({ name: 'hostile', ok: false, ms: 0, error: String(error) }),
+        );
+      }
       if (wants('extension-host')) {
         copyFixtures(path.join(root, 'fixtures'));
         await extensionHostSuites(runner, {

@@ -85,7 +85,7 @@ describe('training in a child process (dist/trainer.js)', () => {
     assert.equal(events[0].type, 'backend');
     assert.ok(events.some((e) => e.type === 'batch'));
     assert.ok(events.some((e) => e.type === 'epoch'));
-    const metadata = readModelMetadata(outDir);
+    const metadata = await readModelMetadata(outDir);
     assert.ok(metadata && metadata.testAccuracy! > 0.5, `saved model, test accuracy ${metadata?.testAccuracy}`);
     // 320 images with the default split of 0.1: 288 trained on, the last 32 held out for validation.
     assert.equal(metadata.trainingImages, 288);
@@ -133,5 +133,33 @@ describe('training in a child process (dist/trainer.js)', () => {
     const outcome = await run.finished;
     assert.equal(outcome.status, 'failed');
     assert.match((outcome as { message: string }).message, /train-images-idx3-ubyte: cannot be read \(ENOENT\)/);
+  });
+});
+
+describe('training process that misbehaves', () => {
+  const fixture = (name: string) => join('test', 'fixtures', 'trainers', name);
+
+  it('fails the run, and kills the process, when it never answers the start request', async () => {
+    const started = Date.now();
+    const run = new TrainingRun(request(join(mkdtempSync(join(tmpdir(), 'trainer-')), 'model')), {
+      trainerScript: fixture('silentTrainer.mjs'),
+      startTimeoutMs: 1500,
+    });
+    const outcome = await run.finished;
+    assert.deepEqual(outcome, {
+      status: 'failed',
+      message: 'the training process did not answer within 2 s of starting',
+    });
+    assert.ok(Date.now() - started < 10_000);
+  });
+
+  it('fails the run when the process exits without a final event', async () => {
+    const run = new TrainingRun(request(join(mkdtempSync(join(tmpdir(), 'trainer-')), 'model')), {
+      trainerScript: fixture('exitingTrainer.mjs'),
+    });
+    assert.deepEqual(await run.finished, {
+      status: 'failed',
+      message: 'the training process ended without reporting a result',
+    });
   });
 });

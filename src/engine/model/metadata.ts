@@ -1,9 +1,11 @@
-// What is recorded about a trained model, and reading it without loading TensorFlow.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// What is recorded about a trained model, and reading it without loading TensorFlow. The record comes from a file
+// anyone may have written: it is checked against a schema (unknown fields ignored, wrong-typed optional fields
+// dropped, a record without its core fields treated as absent) and read through the bounded model-file reader.
+import * as v from 'valibot';
 import type { EpochResult } from '../training/train';
 import type { BatchLossPoint } from '../../shared/trainingChartProtocol';
 import { validationImageCount, type TrainOptions } from '../training/trainOptions';
+import { MODEL_LIMITS, readModelFile } from './modelFiles';
 
 export const MODEL_FILE = 'model.json';
 export const METADATA_FILE = 'metadata.json';
@@ -19,28 +21,97 @@ export interface ModelMetadata {
   trainingImages: number;
   /** Images held out to measure val_loss. */
   validationImages?: number;
-  /** ISO 8601. */
-  date: string;
-  tfjsVersion: string;
+  /** ISO 8601 (always written; records from elsewhere may lack it). */
+  date?: string;
+  tfjsVersion?: string;
   options?: Partial<TrainOptions>;
   history?: EpochResult[];
   /** The training loss batch by batch (at most MAX_SAVED_BATCH_POINTS), for the training chart. */
   batchLoss?: BatchLossPoint[];
 }
 
-/** The metadata embedded in model.json, or undefined when the folder holds no readable model. */
-export function readModelMetadata(dir: string): ModelMetadata | undefined {
+const finite = v.pipe(v.number(), v.finite());
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** An optional field: a value of the wrong type is dropped, not a reason to refuse the record. */
+const optional = <T extends v.GenericSchema>(schema: T) => v.fallback(v.optional(schema), undefined);
+
+const EpochSchema = v.object({
+  epoch: count,
+  epochs: count,
+  loss: finite,
+  accuracy: finite,
+  valLoss: v.optional(finite),
+  valAccuracy: v.optional(finite),
+  imagesPerSecond: finite,
+  seconds: finite,
+});
+
+const MetadataSchema = v.object({
+  architecture: v.string(),
+  epochsRun: count,
+  backend: v.string(),
+  trainingSeconds: finite,
+  trainingImages: count,
+  testAccuracy: optional(finite),
+  testLoss: optional(finite),
+  validationImages: optional(count),
+  date: optional(v.string()),
+  tfjsVersion: optional(v.string()),
+  options: optional(
+    v.object({
+      epochs: optional(count),
+      batchSize: optional(count),
+      learningRate: optional(finite),
+      validationSplit: optional(finite),
+      earlyStoppingPatience: optional(count),
+      seed: optional(count),
+      augment: optional(v.boolean()),
+      trainingSubset: optional(count),
+    }),
+  ),
+  history: optional(v.array(EpochSchema)),
+  batchLoss: optional(v.array(v.object({ x: finite, loss: finite }))),
+});
+
+/** The record in a parsed model.json (userDefinedMetadata.mnist), or why there is none that can be used. */
+export function checkMetadata(modelJson: unknown): { metadata: ModelMetadata } | { problem: string } {
+  const user = isRecord(modelJson) ? modelJson.userDefinedMetadata : undefined;
+  const record = isRecord(user) ? user.mnist : undefined;
+  if (record === undefined) return { problem: 'the model records no training metadata' };
+  const parsed = v.safeParse(MetadataSchema, record);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const field = v.getDotPath(issue) ?? 'the record';
+    return { problem: `its training metadata is not usable (${field}: ${issue.message})` };
+  }
+  const { options, ...fields } = parsed.output;
+  const metadata = withoutUndefined({ ...fields, options: options && withoutUndefined(options) });
+  return { metadata: withValidationImages(metadata as ModelMetadata) };
+}
+
+/** The metadata in a parsed model.json (userDefinedMetadata.mnist), if any can be used. */
+export function metadataOf(modelJson: unknown): ModelMetadata | undefined {
+  const checked = checkMetadata(modelJson);
+  return 'metadata' in checked ? checked.metadata : undefined;
+}
+
+/** The metadata embedded in the folder's model.json, or undefined when the folder holds no readable model. */
+export async function readModelMetadata(dir: string): Promise<ModelMetadata | undefined> {
   try {
-    return metadataOf(JSON.parse(readFileSync(join(dir, MODEL_FILE), 'utf8')));
+    const bytes = await readModelFile(dir, MODEL_FILE, MODEL_LIMITS.modelJsonBytes);
+    return metadataOf(JSON.parse(new TextDecoder().decode(bytes)));
   } catch {
     return undefined;
   }
 }
 
-/** The metadata in a parsed model.json (userDefinedMetadata.mnist), if any. */
-export function metadataOf(modelJson: unknown): ModelMetadata | undefined {
-  const metadata = (modelJson as { userDefinedMetadata?: { mnist?: unknown } } | null)?.userDefinedMetadata?.mnist;
-  return metadata && typeof metadata === 'object' ? withValidationImages(metadata as ModelMetadata) : undefined;
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Dropped fields leave no `undefined` keys behind (records compare and serialize as written). */
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
 /** Models saved before validationImages was recorded counted the validation images in trainingImages. */
@@ -48,5 +119,6 @@ function withValidationImages(metadata: ModelMetadata): ModelMetadata {
   const split = metadata.options?.validationSplit;
   if (metadata.validationImages !== undefined || typeof split !== 'number') return metadata;
   const validationImages = validationImageCount(metadata.trainingImages, split);
+  if (validationImages > metadata.trainingImages) return metadata;
   return { ...metadata, trainingImages: metadata.trainingImages - validationImages, validationImages };
 }

@@ -2,7 +2,18 @@
 import { io, version_core } from '@tensorflow/tfjs-core';
 import { type LayersModel } from '@tensorflow/tfjs-layers';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_SIDE } from '../../shared/mnistImage';
 import type { Evaluation } from '../evaluate';
@@ -55,8 +66,12 @@ export async function saveModel(
     io.withSaveHandler(async (artifacts) => {
       const weights = joinWeightData(artifacts.weightData);
       const weightsFile = `weights-${createHash('sha256').update(weights).digest('hex').slice(0, 16)}.bin`;
+      // Named before it is written: a save interrupted from here on leaves a file the next save knows to remove.
+      const unfinished = readUnfinished(dir);
+      writeFileAtomic(join(dir, UNFINISHED_FILE), JSON.stringify([...unfinished, weightsFile]));
       writeFileAtomic(join(dir, weightsFile), weights);
       hooks.beforeCommit?.();
+      const replaced = await weightFilesOf(dir);
       const modelJson = {
         format: 'layers-model',
         generatedBy: `TensorFlow.js tfjs-layers v${version_core}`,
@@ -68,7 +83,8 @@ export async function saveModel(
       };
       writeFileAtomic(join(dir, MODEL_FILE), JSON.stringify(modelJson));
       writeFileAtomic(join(dir, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n');
-      removeStaleWeights(dir, weightsFile);
+      removeReplacedFiles(dir, [...replaced, ...unfinished], weightsFile);
+      rmSync(join(dir, UNFINISHED_FILE), { force: true });
       return {
         modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
       };
@@ -81,10 +97,40 @@ function joinWeightData(data: io.WeightData | undefined): Uint8Array {
   return new Uint8Array(io.CompositeArrayBuffer.join(data));
 }
 
-function removeStaleWeights(dir: string, keep: string): void {
-  for (const name of readdirSync(dir)) {
-    if (name !== keep && /^weights-[0-9a-f]+\.bin$|\.tmp-\d+-[0-9a-f]+$/.test(name))
-      rmSync(join(dir, name), { force: true });
+/** Lists the weight files of saves under way or interrupted in the folder (JSON array of names). */
+const UNFINISHED_FILE = '.unfinished-weights.json';
+const WEIGHTS_NAME = /^weights-[0-9a-f]+\.bin$/;
+
+/** The weight files interrupted saves in `dir` wrote and no model.json may name (recorded in UNFINISHED_FILE). */
+function readUnfinished(dir: string): string[] {
+  try {
+    const names: unknown = JSON.parse(readFileSync(join(dir, UNFINISHED_FILE), 'utf8'));
+    return Array.isArray(names) ? names.filter((name) => typeof name === 'string' && WEIGHTS_NAME.test(name)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The weight files the model now in `dir` names (plain names in the folder only); none when there is no model. */
+async function weightFilesOf(dir: string): Promise<string[]> {
+  try {
+    const json = JSON.parse(
+      new TextDecoder().decode(await readModelFile(dir, MODEL_FILE, MODEL_LIMITS.modelJsonBytes)),
+    );
+    const paths = (json.weightsManifest as { paths: unknown[] }[]).flatMap((group) => group.paths);
+    return paths.filter((path): path is string => typeof path === 'string' && /^[^/\\]+$/.test(path) && path !== '..');
+  } catch {
+    return [];
+  }
+}
+
+/** Removes the replaced model's weight files and what interrupted saves of ours left; nothing else in `dir`. */
+function removeReplacedFiles(dir: string, replaced: string[], keep: string): void {
+  const leftover = /^(model\.json|metadata\.json|weights-[0-9a-f]+\.bin)\.tmp-\d+-[0-9a-f]+$/;
+  for (const name of new Set([...replaced, ...readdirSync(dir).filter((n) => leftover.test(n))])) {
+    if (name === keep || name === MODEL_FILE || name === METADATA_FILE) continue;
+    const path = join(dir, name);
+    if (lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === false) rmSync(path, { force: true });
   }
 }
 

@@ -5,7 +5,7 @@ import { formatBatch, formatEpoch, formatEvaluating } from '../../engine/trainin
 import { formatPercent } from '../../shared/format';
 import type { ModelManager } from '../modelManager';
 import { backendFromSettings, trainOptionsFromSettings, type SettingReader } from '../settings';
-import { readMnistSetting } from '../vscodeSettings';
+import { readMnistSetting, warnSetting } from '../vscodeSettings';
 import type { BackendPreference } from '../../engine/backendNames';
 import type { TrainOptions } from '../../engine/training/trainOptions';
 import type { TrainerEvent } from '../../engine/training/trainerProtocol';
@@ -42,7 +42,7 @@ export class TrainingController implements vscode.Disposable {
     if (this.run) return this.offerRunningTraining();
     const options = optionsFromSettings(readMnistSetting);
     if (!options) return undefined;
-    const run = this.start(options, backendFromSettings(readMnistSetting));
+    const run = this.start(options, backendFromSettings(readMnistSetting, warnSetting));
     const outcome = await this.showProgress(run);
     this.run = undefined;
     void vscode.commands.executeCommand('setContext', 'mnist.trainingRunning', false);

@@ -45,6 +45,7 @@ export abstract class PanelHost<Request, Update> implements vscode.Disposable {
       return modelLabel(await (await this.services.classifier()).activeModel());
     } catch (err) {
       this.services.log.warn(`${this.panel.viewType}: the model could not be loaded: ${errorMessage(err)}`);
+      this.services.reportModelFailure(err);
       return 'Model: not loaded';
     }
   }

@@ -79,6 +79,7 @@ export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate>
     } catch (err) {
       if (err instanceof NoDigitError) return { type: 'predictionError', requestId, message: 'Draw a digit first.' };
       this.services.log.error(`Sketchpad: prediction failed: ${errorMessage(err)}`);
+      this.services.reportModelFailure(err);
       return { type: 'predictionError', requestId, message: `Prediction failed: ${errorMessage(err)}` };
     }
   }

@@ -17,7 +17,7 @@ export function trainingView(run: TrainingSnapshot, activeModel: () => ModelMeta
 }
 
 /** A run sets the planned epochs when it starts, so only a run of this session has any. */
-function hasRun(run: TrainingSnapshot): boolean {
+export function hasRun(run: TrainingSnapshot): boolean {
   return run.running || run.epochs > 0;
 }
 

@@ -10,7 +10,7 @@ import {
 import { throttle } from '../../shared/throttle';
 import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
 import type { PanelServices } from '../services';
-import { trainingView } from './trainingChartData';
+import { hasRun, trainingView } from './trainingChartData';
 
 const UPDATE_INTERVAL_MS = 100;
 
@@ -18,7 +18,8 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
   static readonly kind: PanelKind = { viewType: 'mnist.trainingChart', title: 'MNIST Training', page: 'trainingChart' };
   private static readonly slot = new PanelSlot<TrainingChartPanel>(TrainingChartPanel.kind);
 
-  private readonly postLatest = throttle(() => this.postSnapshot(), UPDATE_INTERVAL_MS);
+  private readonly postLatest = throttle(() => void this.postSnapshot(), UPDATE_INTERVAL_MS);
+  private snapshots = 0;
 
   /** Beside the editor, leaving the focus where it is (it opens by itself when a training starts). */
   static createOrShow(services: PanelServices): TrainingChartPanel {
@@ -50,14 +51,18 @@ export class TrainingChartPanel extends PanelHost<TrainingChartRequest, Training
   protected override onMessage(request: TrainingChartRequest): void {
     switch (request.type) {
       case 'ready':
-        return this.postSnapshot();
+        return void this.postSnapshot();
       case 'stop':
         return this.services.stopTraining();
     }
   }
 
-  private postSnapshot(): void {
+  /** The saved model's metadata is read (asynchronously) only before any run; a newer snapshot wins. */
+  private async postSnapshot(): Promise<void> {
     const { trainingMonitor, activeModelMetadata } = this.services;
-    this.post({ type: 'training', training: trainingView(trainingMonitor.current, activeModelMetadata) });
+    const sequence = ++this.snapshots;
+    const run = trainingMonitor.current;
+    const metadata = hasRun(run) ? undefined : await activeModelMetadata();
+    if (sequence === this.snapshots) this.post({ type: 'training', training: trainingView(run, () => metadata) });
   }
 }

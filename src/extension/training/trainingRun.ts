@@ -9,8 +9,10 @@ export type RunOutcome =
   | { status: 'cancelled' }
   | { status: 'failed'; message: string };
 
-/** How long a cancelled process gets to stop by itself before it is killed. */
+/** How long a cancelled process, or one that sent its final event or closed its channel, gets to exit before it is killed. */
 const CANCEL_GRACE_MS = 1000;
+/** How long the process may take to answer the start request (its first event: the backend it started). */
+const START_TIMEOUT_MS = 60_000;
 const STDERR_TAIL_BYTES = 4000;
 
 export interface TrainingRunOptions {
@@ -19,6 +21,8 @@ export interface TrainingRunOptions {
   /** Heap limit of the training process, in MB. */
   maxHeapMb?: number;
   onMalformedMessage?: (message: unknown) => void;
+  /** How long to wait for the process's first event before the run fails (default: a minute). */
+  startTimeoutMs?: number;
 }
 
 export class TrainingRun extends EventEmitter<{ event: [TrainerEvent] }> {
@@ -27,6 +31,7 @@ export class TrainingRun extends EventEmitter<{ event: [TrainerEvent] }> {
   private outcome: RunOutcome | undefined;
   private stderrTail = '';
   private cancelRequested = false;
+  private killTimer: NodeJS.Timeout | undefined;
 
   constructor(request: StartRequest, options: TrainingRunOptions) {
     super();
@@ -39,19 +44,29 @@ export class TrainingRun extends EventEmitter<{ event: [TrainerEvent] }> {
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
     });
+    const startTimeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
+    const silence = setTimeout(() => {
+      this.failAndKill(`the training process did not answer within ${Math.round(startTimeoutMs / 1000)} s of starting`);
+    }, startTimeoutMs);
     this.finished = new Promise((resolve) => {
       this.child.on('message', (message) => {
+        clearTimeout(silence);
         const event = parseTrainerEvent(message);
         if (!event) return options.onMalformedMessage?.(message);
         if (event.type === 'done') this.outcome = { status: 'done', event };
         else if (event.type === 'cancelled') this.outcome = { status: 'cancelled' };
         else if (event.type === 'failed') this.outcome = { status: 'failed', message: event.message };
+        if (this.outcome) this.killLater();
         this.emit('event', event);
       });
       this.child.on('error', (err) => {
         this.outcome ??= { status: 'failed', message: `the training process could not start: ${err.message}` };
+        this.killLater();
       });
+      // A process that closed its channel can send nothing more: it gets a moment to exit, then it is killed.
+      this.child.on('disconnect', () => this.killLater());
       this.child.on('exit', (code, signal) => {
+        clearTimeout(silence);
         resolve(
           this.outcome ??
             (this.cancelRequested
@@ -60,7 +75,9 @@ export class TrainingRun extends EventEmitter<{ event: [TrainerEvent] }> {
         );
       });
     });
-    this.child.send(request);
+    this.child.send(request, (err) => {
+      if (err) this.failAndKill(`the training process could not be sent the start request: ${err.message}`);
+    });
   }
 
   get pid(): number | undefined {
@@ -72,8 +89,20 @@ export class TrainingRun extends EventEmitter<{ event: [TrainerEvent] }> {
     if (this.cancelRequested || this.child.exitCode !== null) return;
     this.cancelRequested = true;
     if (this.child.connected) this.child.send({ type: 'cancel' } satisfies TrainerRequest);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), CANCEL_GRACE_MS);
-    void this.finished.then(() => clearTimeout(timer));
+    this.killLater();
+  }
+
+  /** Ends the run with `message` (unless it already has an outcome) and kills the process. */
+  private failAndKill(message: string): void {
+    this.outcome ??= { status: 'failed', message };
+    this.child.kill('SIGKILL');
+  }
+
+  /** Kills the process unless it exits by itself within the grace period. */
+  private killLater(): void {
+    if (this.killTimer || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), CANCEL_GRACE_MS);
+    void this.finished.then(() => clearTimeout(this.killTimer));
   }
 
   private crashMessage(code: number | null, signal: NodeJS.Signals | null): string {
@@ -82,7 +111,9 @@ export class TrainingRun extends EventEmitter<{ event: [TrainerEvent] }> {
       ? 'ran out of memory'
       : signal
         ? `was killed (${signal})`
-        : `exited unexpectedly (code ${code})`;
+        : code === 0
+          ? 'ended without reporting a result'
+          : `exited unexpectedly (code ${code})`;
     const detail = this.stderrTail.trim().split('\n').slice(-3).join(' ').trim();
     return `the training process ${how}${detail ? `: ${detail}` : ''}`;
   }

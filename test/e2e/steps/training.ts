@@ -161,7 +161,7 @@ export async function trainingSteps(ctx: SuiteContext): Promise<void> {
     facts.trainedStatus = text;
     const tooltip = await statusBarTooltip(page);
     assert(/MNIST: your trained model/.test(tooltip), `tooltip "${tooltip}"`);
-    assert(tooltip.includes(`Test accuracy: ${expected.toFixed(2)}%`), `tooltip "${tooltip}"`);
+    assert(tooltip.includes(`Test accuracy (recorded in the model): ${expected.toFixed(2)}%`), `tooltip "${tooltip}"`);
     await page.mouse.move(1, 1);
     return `"${facts.bundledStatus}" → "${text}"; tooltip "${tooltip.slice(0, 60)}…"`;
   });
@@ -187,7 +187,7 @@ export async function trainingSteps(ctx: SuiteContext): Promise<void> {
       const tooltip = await statusBarTooltip(page);
       assert(
         /MNIST: your trained model/.test(tooltip) &&
-          tooltip.includes(`Test accuracy: ${facts.trainedAccuracy!.toFixed(2)}%`),
+          tooltip.includes(`Test accuracy (recorded in the model): ${facts.trainedAccuracy!.toFixed(2)}%`),
         `tooltip "${tooltip}"`,
       );
       await page.mouse.move(1, 1);

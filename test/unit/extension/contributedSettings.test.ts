@@ -57,3 +57,12 @@ describe('contributed settings (package.json) match the engine', () => {
     assert.deepEqual(limits('augment'), { type: 'boolean' });
   });
 });
+
+describe('workspace trust (package.json)', () => {
+  it("supports Restricted Mode with limits, ignoring a workspace's mnist.modelPath there", () => {
+    const { untrustedWorkspaces } = JSON.parse(readFileSync('package.json', 'utf8')).capabilities;
+    assert.equal(untrustedWorkspaces.supported, 'limited');
+    assert.match(untrustedWorkspaces.description, /mnist\.modelPath is used only once you trust the workspace/);
+    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, ['mnist.modelPath']);
+  });
+});

@@ -3,6 +3,7 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../../src/engine/training/trainOptions
 import {
   backendFromSettings,
   modelPathFromSettings,
+  resolveModelPath,
   trainOptionsFromSettings,
   type SettingReader,
 } from '../../../src/extension/settings';
@@ -82,5 +83,43 @@ describe('settings → engine options', () => {
     assert.equal(backendFromSettings(reader({ backend: 'gpu' })), 'auto');
     assert.equal(modelPathFromSettings(reader({ modelPath: '  ' })), undefined);
     assert.equal(modelPathFromSettings(reader({ modelPath: '/models/x' })), '/models/x');
+  });
+
+  it('warns about a backend or model path of the wrong type, naming the setting, and uses the default', () => {
+    const warnings: string[] = [];
+    const warn = (setting: string, problem: string) => warnings.push(`${setting} ${problem}`);
+    assert.equal(backendFromSettings(reader({ backend: 3 }), warn), 'auto');
+    assert.equal(modelPathFromSettings(reader({ modelPath: 42 }), warn), undefined);
+    assert.equal(modelPathFromSettings(reader({ modelPath: ['/a'] }), warn), undefined);
+    assert.deepEqual(warnings, [
+      'mnist.backend must be one of "auto", "tensorflow", "wasm", "cpu" (got 3)',
+      'mnist.modelPath must be a folder path, a string (got 42)',
+      'mnist.modelPath must be a folder path, a string (got ["/a"])',
+    ]);
+  });
+});
+
+describe('mnist.modelPath resolution', () => {
+  const context = { workspaceFolder: '/work/project', home: '/home/ada' };
+
+  it('resolves relative paths against the first workspace folder', () => {
+    assert.deepEqual(resolveModelPath('models/mine', context), { dir: '/work/project/models/mine' });
+    assert.deepEqual(resolveModelPath('../shared', context), { dir: '/work/shared' });
+    assert.deepEqual(resolveModelPath('/opt/models/x', context), { dir: '/opt/models/x' });
+  });
+
+  it('expands ~ and ${workspaceFolder}', () => {
+    assert.deepEqual(resolveModelPath('~', context), { dir: '/home/ada' });
+    assert.deepEqual(resolveModelPath('~/models/x', context), { dir: '/home/ada/models/x' });
+    assert.deepEqual(resolveModelPath('${workspaceFolder}/out/model', context), { dir: '/work/project/out/model' });
+  });
+
+  it('names the problem when a path needs a folder and none is open', () => {
+    assert.deepEqual(resolveModelPath('models/mine', { home: '/h' }), {
+      problem: 'mnist.modelPath is a relative path (models/mine), but no folder is open',
+    });
+    assert.deepEqual(resolveModelPath('${workspaceFolder}/m', { home: '/h' }), {
+      problem: 'mnist.modelPath uses ${workspaceFolder} (${workspaceFolder}/m), but no folder is open',
+    });
   });
 });

@@ -137,10 +137,14 @@ describe('training chart data', () => {
 
 describe('training chart of a saved model', () => {
   /** The bundled model: 19 epochs trained (early stopping), no batch losses recorded. */
-  const bundled = readModelMetadata(bundledModelDir())!;
+  let bundled: ModelMetadata;
   /** 20 points an epoch, as a newer model's metadata keeps them (at most 500). */
   const batchLoss = Array.from({ length: 19 * 20 }, (_, i) => ({ x: (i + 1) / 20, loss: 1 / (i + 1) }));
-  const withBatches: ModelMetadata = { ...bundled, batchLoss };
+  let withBatches: ModelMetadata;
+  before(async () => {
+    bundled = (await readModelMetadata(bundledModelDir()))!;
+    withBatches = { ...bundled, batchLoss };
+  });
 
   it("before any run, shows the active model's epochs and its batch losses, on an axis to its last epoch", () => {
     const training = trainingView(new TrainingMonitor().current, () => withBatches);

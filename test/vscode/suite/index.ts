@@ -6,6 +6,7 @@ import { writeReport, type Report } from '../report';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 240_000, color: false });
   mocha.suite.emit('pre-require', globalThis, 'extension-host', mocha);
+  require('./hostileSettings.test'); // first: its settings must be in place before the extension activates
   require('./activation.test');
   require('./classify.test');
   require('./training.test');

@@ -35,7 +35,7 @@ describe('training pipeline: train → evaluate → record → save (wasm backen
   });
 
   it('saves a model that loads, with its test figures and its split on record', async () => {
-    const metadata = readModelMetadata(outDir)!;
+    const metadata = (await readModelMetadata(outDir))!;
     assert.equal(metadata.testAccuracy, outcome.evaluation.accuracy);
     assert.equal(outcome.evaluation.n, 10000);
     assert.equal(metadata.epochsRun, 2);
@@ -45,8 +45,8 @@ describe('training pipeline: train → evaluate → record → save (wasm backen
     disposeModel(model);
   });
 
-  it('records the loss batch by batch for the training chart, at most 500 points over the whole run', () => {
-    const trace = readModelMetadata(outDir)!.batchLoss!;
+  it('records the loss batch by batch for the training chart, at most 500 points over the whole run', async () => {
+    const trace = (await readModelMetadata(outDir))!.batchLoss!;
     assert.ok(trace.length > 0 && trace.length <= MAX_SAVED_BATCH_POINTS, `${trace.length} points`);
     assert.equal(trace.length, MAX_SAVED_BATCH_POINTS, '600 batches are thinned out to 500 points');
     for (let i = 1; i < trace.length; i++) assert.ok(trace[i].x > trace[i - 1].x, `x increases at ${i}`);

@@ -1,0 +1,93 @@
+// Where `mnist train` saves: a new runs/<time> folder without --out, never the bundled model; --out only when new,
+// empty or a model's folder (only that model's files replaced); otherwise a refusal that touches nothing.
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { MODEL_FILE } from '../../src/engine/model/metadata';
+import { BUNDLES, builtFile, bundledModelDir } from '../../src/engine/paths';
+
+const cli = builtFile(BUNDLES.cli);
+const run = promisify(execFile);
+const QUICK = ['--epochs', '1', '--limit', '200', '--backend', 'wasm', '--json'];
+
+async function train(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, 'train', ...args], { cwd, maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    return err as { code: number; stdout: string; stderr: string };
+  }
+}
+
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+const weightFiles = (dir: string) => readdirSync(dir).filter((name) => /^weights-.*\.bin$/.test(name));
+
+describe('CLI train: where the model is saved', function () {
+  this.timeout(180_000);
+  let cwd: string;
+  let firstRun: string;
+
+  before(() => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+    cwd = mkdtempSync(join(tmpdir(), 'mnist-train-out-'));
+  });
+  after(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('without --out, saves to a new folder under runs/, not the bundled model', async () => {
+    const bundled = statSync(join(bundledModelDir(), MODEL_FILE)).mtimeMs;
+    const { code, stdout, stderr } = await train(cwd, ...QUICK);
+    assert.equal(code, 0, stderr);
+    firstRun = lastJson(stdout).out;
+    assert.match(firstRun, /[\\/]runs[\\/]\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d$/);
+    assert.ok(firstRun.startsWith(cwd), firstRun);
+    assert.ok(existsSync(join(firstRun, MODEL_FILE)));
+    assert.equal(statSync(join(bundledModelDir(), MODEL_FILE)).mtimeMs, bundled);
+  });
+
+  it('replaces a model in --out: its own weights go, other files (even weights-*.bin it does not name) stay', async () => {
+    const [previous] = weightFiles(firstRun);
+    const unrelated = 'weights-0123456789abcdef.bin';
+    writeFileSync(join(firstRun, unrelated), 'not this model');
+    writeFileSync(join(firstRun, 'notes.txt'), 'mine');
+    const { code, stderr } = await train(cwd, ...QUICK, '--seed', '7', '--out', firstRun);
+    assert.equal(code, 0, stderr);
+    const now = weightFiles(firstRun);
+    assert.ok(!now.includes(previous), `the replaced model's ${previous} is removed`);
+    assert.ok(now.includes(unrelated));
+    assert.equal(readFileSync(join(firstRun, 'notes.txt'), 'utf8'), 'mine');
+    assert.ok(readFileSync(join(firstRun, MODEL_FILE), 'utf8').includes(now.find((n) => n !== unrelated)!));
+  });
+
+  it('refuses a folder that holds other files and no model, and a file, touching neither', async () => {
+    const folder = join(cwd, 'photos');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'cat.jpg'), 'meow');
+    const refused = await train(cwd, ...QUICK, '--out', 'photos');
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--out photos: the folder holds other files and no model \(model\.json\)/);
+    assert.deepEqual(readdirSync(folder), ['cat.jpg']);
+    const file = await train(cwd, ...QUICK, '--out', join('photos', 'cat.jpg'));
+    assert.equal(file.code, 2);
+    assert.match(file.stderr, /cat\.jpg: is a file, not a folder/);
+  });
+
+  it('saves into an empty folder or a new one', async () => {
+    mkdirSync(join(cwd, 'empty'));
+    const { code, stdout, stderr } = await train(cwd, ...QUICK, '--out', 'empty');
+    assert.equal(code, 0, stderr);
+    assert.equal(lastJson(stdout).out, join(cwd, 'empty'));
+    assert.ok(existsSync(join(cwd, 'empty', MODEL_FILE)));
+  });
+});
