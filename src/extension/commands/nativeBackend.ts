@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { backendFromSettings } from '../settings';
+import { readMnistSetting } from '../vscodeSettings';
+import { nativeInstalledNotice } from './nativeInstalledNotice';
 
 export const NATIVE_PACKAGE_SPEC = '@tensorflow/tfjs-node@4.22.0';
 
@@ -85,10 +88,11 @@ export async function installNativeBackend(
     );
     return;
   }
-  log.info('Native backend installed. It is used from the next start of the extension host.');
+  const notice = nativeInstalledNotice(backendFromSettings(readMnistSetting));
+  log.info(`Native backend installed in ${dir}. ${notice.message}`);
   const choice = await vscode.window.showInformationMessage(
-    'MNIST: native TensorFlow backend installed. Reload the window to use it.',
-    'Reload Window',
+    notice.message,
+    ...(notice.reload ? ['Reload Window'] : []),
   );
   if (choice === 'Reload Window') void vscode.commands.executeCommand('workbench.action.reloadWindow');
 }
