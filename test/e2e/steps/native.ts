@@ -50,8 +50,9 @@ export async function nativeSteps(ctx: SuiteContext): Promise<void> {
     async () => {
       await clearNotifications(page);
       await runCommand(page, 'MNIST: Train Model');
-      const finished = await waitForNotification(page, /training finished/, 300_000);
+      const finished = await waitForNotification(page, /training (finished|failed)/, 300_000);
       log(`finished: ${finished}`);
+      assert(/training finished/.test(finished), finished);
       const text = await readOutputChannel(page, 'MNIST');
       const line = text.split('\n').find((l) => /\bBackend: /.test(l) && !/Inference/.test(l));
       assert(line && /Backend: tensorflow/.test(line), `output channel: ${line ?? 'no training backend line'}`);
