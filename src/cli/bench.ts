@@ -1,4 +1,4 @@
-// Throughput and latency figures: training at two batch sizes, batched inference, single-image latency.
+// Throughput and latency figures: training at three batch sizes, batched inference, single-image latency.
 import { type Mnist } from '../engine/data/idx';
 import { IMAGE_SIZE } from '../shared/mnistImage';
 import { normalise } from '../engine/data/dataset';
@@ -11,6 +11,7 @@ export interface BenchResult {
   /** Worker threads that trained (data-parallel), or 1. */
   train_workers: number;
   train_img_s_b32: number;
+  train_img_s_b64: number;
   train_img_s_b128: number;
   infer_img_s: number;
   latency_ms_p50: number;
@@ -82,6 +83,8 @@ export async function runBench(data: Mnist, backend: string, options: BenchOptio
   };
   step(`training, batch 32, ${trainImages} images x ${repeats}`);
   const train32 = await repeat(() => measure(32));
+  step(`training, batch 64, ${trainImages} images x ${repeats}`);
+  const train64 = await repeat(() => measure(64));
   step(`training, batch 128, ${trainImages} images x ${repeats}`);
   const train128 = await repeat(() => measure(128));
 
@@ -111,6 +114,7 @@ export async function runBench(data: Mnist, backend: string, options: BenchOptio
     backend,
     train_workers: workers,
     train_img_s_b32: Math.round(train32),
+    train_img_s_b64: Math.round(train64),
     train_img_s_b128: Math.round(train128),
     infer_img_s: Math.round(inference),
     latency_ms_p50: round2(percentile(latencies, 50)),

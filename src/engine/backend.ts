@@ -1,4 +1,4 @@
-// Chooses the compute backend: native TensorFlow, then WebAssembly, then plain JS.
+// Chooses and starts the compute backend: native TensorFlow, WebAssembly or plain JS, per preference and task.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
@@ -9,7 +9,7 @@ import { registerTrainingKernels } from './wasm/trainingKernels';
 import { canUseThreads, wantedThreads } from './wasm/threads';
 import { registerWasmBackend, WASM_FILES } from './wasm/wasmBackend';
 import { builtFile, projectRoot } from './paths';
-import type { BackendName, BackendPreference } from './backendNames';
+import { backendsToTry, type BackendName, type BackendPreference, type BackendTask } from './backendNames';
 
 export interface BackendChoice {
   name: BackendName;
@@ -25,6 +25,8 @@ export interface BackendOptions {
   wasmDir?: string;
   /** Threads for the wasm backend (default: wantedThreads()); 1 = the single-threaded build. */
   threads?: number;
+  /** What the process runs, for 'auto' (default: inference). */
+  task?: BackendTask;
 }
 
 const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
@@ -52,10 +54,39 @@ function loadNative(searchPaths: string[]): string | undefined {
   const resolved = findNativePackage(searchPaths);
   if (!resolved) return `${NATIVE_PACKAGE} is not installed`;
   try {
-    require(resolved);
+    restoreUtilIsNullOrUndefined();
+    requireQuietly(resolved);
     return undefined;
   } catch (err) {
     return `${NATIVE_PACKAGE} is installed but failed to load: ${firstLine(err)}`;
+  }
+}
+
+/**
+ * tfjs-node 4.22 calls util.isNullOrUndefined, which Node 23 removed (VS Code's Electron and code-server may run a
+ * newer Node than the one it was written for): puts it back, only when missing.
+ */
+function restoreUtilIsNullOrUndefined(): void {
+  const util = require('node:util') as { isNullOrUndefined?: (value: unknown) => boolean };
+  util.isNullOrUndefined ??= (value) => value === null || value === undefined;
+}
+
+const ALREADY_REGISTERED =
+  /^(The kernel '\w+' for backend 'cpu' is already registered|Platform node has already been set|cpu backend was already registered)/;
+
+/**
+ * Requires tfjs-node without its own copies of tfjs warning, once per kernel, that the platform, the cpu backend and
+ * its kernels are already registered (they are: ours, in the registry all copies of tfjs share).
+ */
+function requireQuietly(file: string): void {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!ALREADY_REGISTERED.test(String(args[0]))) warn(...args);
+  };
+  try {
+    require(file);
+  } finally {
+    console.warn = warn;
   }
 }
 
@@ -79,36 +110,47 @@ async function useWasm(wasmDir: string, threads = wantedThreads()): Promise<numb
 
 let current: BackendChoice | undefined;
 
-/** Selects and initialises a backend once per process; later calls return the first choice. */
+/**
+ * Selects and initialises a backend once per process (TensorFlow.js has one global backend); later calls return the
+ * first choice. 'auto' tries the backends measured fastest for `options.task` first (AUTO_BACKENDS).
+ */
 export async function initBackend(
   preference: BackendPreference = 'auto',
   options: BackendOptions = {},
 ): Promise<BackendChoice> {
   if (current) return current;
-  const notes: string[] = [];
-
-  if (preference === 'auto' || preference === 'tensorflow') {
-    const problem = loadNative(options.nativeSearchPaths ?? []);
-    if (!problem && (await tf.setBackend('tensorflow'))) {
-      return (current = { name: 'tensorflow', reason: 'native TensorFlow (@tensorflow/tfjs-node) loaded' });
+  const task = options.task ?? 'inference';
+  const notes = [preference === 'auto' ? `auto, for ${task}` : `backend "${preference}" requested`];
+  for (const name of backendsToTry(preference, task)) {
+    const started = await startBackend(name, options);
+    if (typeof started === 'string') {
+      notes.push(`${name} backend not used: ${started}`);
+      continue;
     }
-    notes.push(`native backend not used: ${problem ?? 'it failed to initialise'}`);
-  } else {
-    notes.push(`backend "${preference}" requested`);
+    const reason = [started.reason, ...notes].join('; ');
+    return (current = { name, reason, ...(name === 'cpu' && { warning: CPU_WARNING }) });
   }
+  throw new Error(`no backend started: ${notes.join('; ')}`);
+}
 
-  if (preference !== 'cpu') {
+/** Starts one backend: what it is, or why it did not start. */
+async function startBackend(name: BackendName, options: BackendOptions): Promise<{ reason: string } | string> {
+  if (name === 'tensorflow') {
+    const problem = loadNative(options.nativeSearchPaths ?? []);
+    if (problem) return problem;
+    if (!(await tf.setBackend('tensorflow'))) return 'it failed to initialise';
+    return { reason: 'native TensorFlow (@tensorflow/tfjs-node)' };
+  }
+  if (name === 'wasm') {
     try {
       const threads = await useWasm(options.wasmDir ?? defaultWasmDir(), options.threads);
-      const kind = threads > 1 ? `SIMD, ${threads} threads` : 'SIMD';
-      return (current = { name: 'wasm', reason: `WebAssembly (${kind}); ${notes.join('; ')}` });
+      return { reason: `WebAssembly (${threads > 1 ? `SIMD, ${threads} threads` : 'SIMD'})` };
     } catch (err) {
-      notes.push(`wasm backend not used: ${firstLine(err)}`);
+      return firstLine(err);
     }
   }
-
   await tf.setBackend('cpu');
-  return (current = { name: 'cpu', reason: `plain JavaScript; ${notes.join('; ')}`, warning: CPU_WARNING });
+  return { reason: 'plain JavaScript' };
 }
 
 export function currentBackend(): BackendChoice | undefined {

@@ -12,3 +12,23 @@ export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
 export function isBackendPreference(value: unknown): value is BackendPreference {
   return BACKEND_PREFERENCES.includes(value as BackendPreference);
 }
+
+/** What a process runs TensorFlow.js for; 'auto' picks a backend per task. */
+export const BACKEND_TASKS = ['inference', 'evaluation', 'training'] as const;
+export type BackendTask = (typeof BACKEND_TASKS)[number];
+
+/**
+ * For 'auto', the backends tried per task, the one measured fastest here first (README, Backends): single images
+ * (sketchpad, Classify Digit) run 4-7x sooner on wasm; batched evaluation is about 2x faster on native TensorFlow;
+ * training is faster on wasm with its worker threads, and more so under newer V8s (Node 24, VS Code's Electron).
+ */
+export const AUTO_BACKENDS: Record<BackendTask, readonly BackendName[]> = {
+  inference: ['wasm', 'tensorflow', 'cpu'],
+  evaluation: ['tensorflow', 'wasm', 'cpu'],
+  training: ['wasm', 'tensorflow', 'cpu'],
+};
+
+/** The backends to try, in order, for `preference`; a named backend falls back to the slower ones after it. */
+export function backendsToTry(preference: BackendPreference, task: BackendTask): readonly BackendName[] {
+  return preference === 'auto' ? AUTO_BACKENDS[task] : BACKENDS.slice(BACKENDS.indexOf(preference));
+}

@@ -4,16 +4,18 @@
 //   npx tsx test/e2e/e2e.ts [EXT.vsix]
 //
 // Environment: E2E_TIME_LIMIT_MIN (overall limit, default 25), E2E_ONLY (comma-separated subset of
-// sketchpad,classify,training,panels,hostile,extension-host; the later UI steps need training), E2E_KEEP=1 (keep the
+// sketchpad,classify,training,panels,hostile,native,extension-host; the later UI steps need training; native needs
+// test/native/setup.sh's .cache/native), E2E_KEEP=1 (keep the
 // temporary folder), E2E_SCREENSHOTS_DIR (where the README screenshots go: by default the temporary folder, so a test
 // run changes no tracked file; `npm run screenshots` sets docs/), E2E_EXTENSION_TESTS (the bundled extension-host
 // suite, default out/vscode-tests/index.js, which `npm run build` builds).
 //
-// First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then three code-server sessions, one after the
+// First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then code-server sessions, one after the
 // other, each with its own user-data-dir (the .vsix is installed once into a shared throwaway extensions-dir):
 //  1. the UI: sketchpad drawing, Explorer classification, training and cancelling, summary, evaluation, screenshots;
 //  2. "hostile": a workspace whose mnist.modelPath names a model whose model.json is /dev/zero (test/e2e/steps/hostile.ts);
-//  3. the extension-host mocha suites (test/vscode/suite), loaded by a test-only runner extension, reporting as JSON.
+//  3. the native pass: @tensorflow/tfjs-node linked where the install command puts it, mnist.backend "tensorflow";
+//  4. the extension-host mocha suites (test/vscode/suite), loaded by a test-only runner extension, reporting as JSON.
 // Prints PASS/FAIL per check and ends with "N passed, M failed"; exits non-zero on any failure.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ import type { SuiteContext } from './steps/common';
 import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
 import { hostileSteps } from './steps/hostile';
 import { panelSteps } from './steps/panels';
+import { nativeSteps, placeNativeBackend, writeNativeSettings } from './steps/native';
 import { sketchpadSteps } from './steps/sketchpad';
 import { QUICK_TRAINING, trainingSteps, writeWorkspaceSettings } from './steps/training';
 import { launchBrowser, openWorkbench, type BrowserSession } from './workbench';
@@ -44,14 +47,19 @@ const runner = new Runner(failuresDir);
 const servers: CodeServer[] = [];
 let session: BrowserSession | undefined;
 
-async function uiSession(root: string, dirs: { extensionsDir: string }): Promise<void> {
-  const workspace = path.join(root, 'workspace');
+/** A workbench session: the UI steps, or the native pass (its own user data, tfjs-node in its global storage). */
+async function uiSession(root: string, dirs: { extensionsDir: string }, native = false): Promise<void> {
+  const workspace = path.join(root, native ? 'workspace-native' : 'workspace');
+  const userDataDir = path.join(root, native ? 'user-data-native' : 'user-data-ui');
   mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
   for (const file of Object.keys(WORKSPACE_PNGS)) copyFileSync(path.join(fixtures, file), path.join(workspace, file));
-  writeWorkspaceSettings(workspace, QUICK_TRAINING);
+  if (native) {
+    writeNativeSettings(workspace);
+    placeNativeBackend(userDataDir, path.join(repo, '.cache', 'native'));
+  } else writeWorkspaceSettings(workspace, QUICK_TRAINING);
 
   const failedBefore = runner.failed;
-  const server = await startCodeServer({ ...dirs, userDataDir: path.join(root, 'user-data-ui'), workspace });
+  const server = await startCodeServer({ ...dirs, userDataDir, workspace });
   servers.push(server);
   log(`code-server on ${server.url} (pid ${server.pid}), workspace ${workspace}`);
   session = await launchBrowser({ viewport: { width: 1280, height: 800 } });
@@ -77,13 +85,18 @@ async function uiSession(root: string, dirs: { extensionsDir: string }): Promise
   );
   if (!opened) return;
 
-  if (wants('sketchpad')) await sketchpadSteps(ctx);
-  if (wants('classify')) await classifySteps(ctx);
-  if (wants('training')) await trainingSteps(ctx);
-  if (wants('panels')) await panelSteps(ctx);
+  if (native) await nativeSteps(ctx);
+  else {
+    if (wants('sketchpad')) await sketchpadSteps(ctx);
+    if (wants('classify')) await classifySteps(ctx);
+    if (wants('training')) await trainingSteps(ctx);
+    if (wants('panels')) await panelSteps(ctx);
+  }
 
   if (runner.failed > failedBefore)
-    console.log(`--- code-server output (UI session, last lines) ---\n${tail(server.output(), 60)}`);
+    console.log(
+      `--- code-server output (${native ? 'native' : 'UI'} session, last lines) ---\n${tail(server.output(), 60)}`,
+    );
   runner.page = undefined;
   await session.close();
   session = undefined;
@@ -119,6 +132,7 @@ async function main(): Promise<void> {
           (error: unknown) => runner.record({ name: 'hostile', ok: false, ms: 0, error: String(error) }),
         );
       }
+      if (wants('native')) await uiSession(root, dirs, true);
       if (wants('extension-host')) {
         copyFixtures(path.join(root, 'fixtures'));
         await extensionHostSuites(runner, {

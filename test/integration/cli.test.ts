@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { CLI_BACKEND_ARGS, TEST_BACKEND } from '../testBackend';
 
 const cli = builtFile(BUNDLES.cli);
 const fixtures = resolve('test/fixtures/png');
@@ -23,7 +24,7 @@ async function mnistWithEnv(
   ...args: string[]
 ): Promise<{ code: number; json: any; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args, ...CLI_BACKEND_ARGS], {
       maxBuffer: 1 << 24,
       env: { ...process.env, ...env },
     });
@@ -89,12 +90,12 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
     const { code, json } = await mnist('evaluate', '--limit', '1000', '--json');
     assert.equal(code, 0);
     assert.equal(json.n, 1000);
-    assert.equal(json.backend, 'wasm');
+    assert.equal(json.backend, TEST_BACKEND);
     assert.ok(json.accuracy > 0.98 && json.accuracy <= 1, `accuracy ${json.accuracy}`);
     assert.ok(json.loss > 0 && json.loss < 0.1);
   });
 
-  it('trains in one thread on the threaded wasm build (its SIMD kernels on shared memory) and learns', async () => {
+  it(`trains in one thread (${TEST_BACKEND === 'wasm' ? 'on the threaded wasm build, its SIMD kernels on shared memory' : 'native TensorFlow'}) and learns`, async () => {
     const out = mkdtempSync(join(tmpdir(), 'mnist-cli-'));
     try {
       const { code, json, stderr } = await mnistWithEnv(
@@ -112,7 +113,7 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
       );
       assert.equal(code, 0, stderr);
       assert.equal(json.workers, 1);
-      assert.equal(json.backend, 'wasm');
+      assert.equal(json.backend, TEST_BACKEND);
       assert.ok(json.accuracy > 0.6, `test accuracy after 2,000 images: ${json.accuracy}`);
     } finally {
       rmSync(out, { recursive: true, force: true });

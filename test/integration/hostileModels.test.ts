@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BUNDLES, builtFile, bundledModelDir } from '../../src/engine/paths';
 import { buildHostileModels, type HostileModels } from '../fixtures/hostileModels';
+import { CLI_BACKEND_ARGS } from '../testBackend';
 
 const cli = builtFile(BUNDLES.cli);
 const SEVEN = resolve('test/fixtures/png/seven-grey8.png');
@@ -26,7 +27,7 @@ interface Run {
 /** Runs the CLI, killed at `deadline` ms; one thread, so 50 runs stay light on a shared machine. */
 function mnist(args: string[], deadline: number): Promise<Run> {
   const start = performance.now();
-  const child = spawn(process.execPath, [cli, ...args, '--backend', 'wasm', '--json'], {
+  const child = spawn(process.execPath, [cli, ...args, ...CLI_BACKEND_ARGS, '--json'], {
     env: { ...process.env, MNIST_WASM_THREADS: '1' },
     stdio: ['ignore', 'pipe', 'ignore'],
   });

@@ -8,6 +8,7 @@ import { defaultDataDir } from '../../src/engine/paths';
 import { DEFAULT_TRAIN_OPTIONS } from '../../src/engine/training/trainOptions';
 import { parseTrainerEvent, parseTrainerRequest, type TrainerEvent } from '../../src/engine/training/trainerProtocol';
 import { TrainingRun, type StartRequest } from '../../src/extension/training/trainingRun';
+import { NATIVE_DIR, TEST_BACKEND } from '../testBackend';
 
 const trainerScript = builtFile(BUNDLES.trainer);
 
@@ -15,8 +16,8 @@ function request(outDir: string, options: Partial<StartRequest['options']> = {})
   return {
     type: 'start',
     options: { ...DEFAULT_TRAIN_OPTIONS, epochs: 1, batchSize: 32, trainingSubset: 320, ...options },
-    backend: 'wasm',
-    nativeSearchPaths: [],
+    backend: TEST_BACKEND,
+    nativeSearchPaths: [NATIVE_DIR],
     dataDir: defaultDataDir(),
     outDir,
   };
@@ -80,9 +81,12 @@ describe('training in a child process (dist/trainer.js)', () => {
     run.on('event', (e) => events.push(e));
     const outcome = await run.finished;
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
-    // On wasm with two or more cores, the trainer spreads the work over worker threads (dist/trainingWorker.js).
-    if (outcome.status === 'done') assert.equal(outcome.event.workers, Math.min(availableParallelism(), 4));
+    // On wasm with two or more cores, the trainer spreads the work over worker threads (dist/trainingWorker.js);
+    // native TensorFlow uses its own threads in one process.
+    const workers = TEST_BACKEND === 'wasm' ? Math.min(availableParallelism(), 4) : 1;
+    if (outcome.status === 'done') assert.equal(outcome.event.workers, workers);
     assert.equal(events[0].type, 'backend');
+    assert.equal(events[0].type === 'backend' && events[0].name, TEST_BACKEND);
     assert.ok(events.some((e) => e.type === 'batch'));
     assert.ok(events.some((e) => e.type === 'epoch'));
     const metadata = await readModelMetadata(outDir);

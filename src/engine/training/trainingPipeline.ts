@@ -37,7 +37,10 @@ export async function trainEvaluateSave(
   request: TrainingRequest,
   callbacks: TrainingCallbacks = {},
 ): Promise<TrainingOutcome> {
-  const backend = await initBackend(request.backend, { nativeSearchPaths: request.nativeSearchPaths });
+  const backend = await initBackend(request.backend, {
+    nativeSearchPaths: request.nativeSearchPaths,
+    task: 'training',
+  });
   await callbacks.onBackend?.(backend);
   const data = loadMnist(request.dataDir);
 

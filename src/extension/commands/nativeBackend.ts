@@ -7,6 +7,9 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../shared/errors';
 import { findNpm, npmInstallArgs } from './npmCommand';
+import { backendFromSettings } from '../settings';
+import { readMnistSetting } from '../vscodeSettings';
+import { nativeInstalledNotice } from './nativeInstalledNotice';
 
 export const NATIVE_PACKAGE_SPEC = '@tensorflow/tfjs-node@4.22.0';
 
@@ -96,10 +99,11 @@ export async function installNativeBackend(
     );
     return;
   }
-  log.info('Native backend installed. It is used from the next start of the extension host.');
+  const notice = nativeInstalledNotice(backendFromSettings(readMnistSetting));
+  log.info(`Native backend installed in ${dir}. ${notice.message}`);
   const choice = await vscode.window.showInformationMessage(
-    'MNIST: native TensorFlow backend installed. Reload the window to use it.',
-    'Reload Window',
+    notice.message,
+    ...(notice.reload ? ['Reload Window'] : []),
   );
   if (choice === 'Reload Window') void vscode.commands.executeCommand('workbench.action.reloadWindow');
 }

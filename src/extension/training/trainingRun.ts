@@ -14,6 +14,9 @@ const CANCEL_GRACE_MS = 1000;
 /** How long the process may take to answer the start request (its first event: the backend it started). */
 const START_TIMEOUT_MS = 60_000;
 const STDERR_TAIL_BYTES = 4000;
+/** What native TensorFlow's C library writes to stderr as it loads, which says nothing about a failure. */
+const NATIVE_LOAD_NOISE =
+  /^I\d{4} \d\d:\d\d:\d\d|^WARNING: All log messages before absl|^To enable the following instructions/;
 
 export interface TrainingRunOptions {
   /** The built trainer entry point (dist/trainer.js). */
@@ -114,7 +117,13 @@ export class TrainingRun extends EventEmitter<{ event: [TrainerEvent] }> {
         : code === 0
           ? 'ended without reporting a result'
           : `exited unexpectedly (code ${code})`;
-    const detail = this.stderrTail.trim().split('\n').slice(-3).join(' ').trim();
+    const detail = this.stderrTail
+      .trim()
+      .split('\n')
+      .filter((line) => !NATIVE_LOAD_NOISE.test(line))
+      .slice(-3)
+      .join(' ')
+      .trim();
     return `the training process ${how}${detail ? `: ${detail}` : ''}`;
   }
 }

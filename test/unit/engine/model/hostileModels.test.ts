@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { initBackend } from '../../../../src/engine/backend';
+import { NATIVE_DIR, startTestBackend, TEST_BACKEND } from '../../../testBackend';
 import { DigitClassifier, type ModelSource } from '../../../../src/engine/classifier';
 import { MODEL_FILE } from '../../../../src/engine/model/metadata';
 import { ModelFileError } from '../../../../src/engine/model/modelFiles';
@@ -20,8 +20,8 @@ const MAX_GROWTH = 200 * 2 ** 20;
 const classifierFor = (source: ModelSource) =>
   new DigitClassifier(
     source,
-    () => 'wasm',
-    () => [],
+    () => TEST_BACKEND,
+    () => [NATIVE_DIR],
   );
 
 describe('DigitClassifier with hostile model folders (in-process, as in the extension host)', () => {
@@ -29,7 +29,7 @@ describe('DigitClassifier with hostile model folders (in-process, as in the exte
   let hostile: HostileModels;
 
   before(async () => {
-    await initBackend('wasm');
+    await startTestBackend();
     root = mkdtempSync(join(tmpdir(), 'mnist-hostile-'));
     hostile = await buildHostileModels(root);
   });

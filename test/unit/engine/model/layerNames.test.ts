@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../../../src/engine/backend';
+import { startTestBackend, TEST_BACKEND } from '../../../testBackend';
 import { loadMnist } from '../../../../src/engine/data/idx';
 import { evaluate } from '../../../../src/engine/evaluate';
 import { createModel } from '../../../../src/engine/model/architecture';
@@ -64,12 +64,12 @@ function renamedCopy(names: string[], { manifestToo }: { manifestToo: boolean })
   return dir;
 }
 
-describe('layer names (wasm backend, real MNIST)', () => {
+describe(`layer names (${TEST_BACKEND} backend, real MNIST)`, () => {
   let images: Float32Array;
   let bundledProbabilities: Float32Array;
 
   before(async () => {
-    await initBackend('wasm');
+    await startTestBackend();
     const test = loadMnist(defaultDataDir()).test;
     images = Float32Array.from(test.images.subarray(0, 100 * IMAGE_SIZE), (v) => v / 255);
     const { model } = await loadModel(bundledModelDir());
@@ -85,7 +85,7 @@ describe('layer names (wasm backend, real MNIST)', () => {
       KERAS_NAMES,
     );
     const dir = join(mkdtempSync(join(tmpdir(), 'fresh-')), 'model');
-    await saveModel(model, dir, { architecture: 'cnn', epochsRun: 0, backend: 'wasm' } as ModelMetadata);
+    await saveModel(model, dir, { architecture: 'cnn', epochsRun: 0, backend: TEST_BACKEND } as ModelMetadata);
     disposeModel(model);
     const saved = readModelJson(dir);
     assert.deepEqual(topologyNames(saved), KERAS_NAMES);

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../../../src/engine/backend';
+import { startTestBackend, TEST_BACKEND } from '../../../testBackend';
 import { MODEL_FILE, type ModelMetadata } from '../../../../src/engine/model/metadata';
 import { loadModel, saveModel } from '../../../../src/engine/model/storage';
 import { predictProbabilities } from '../../../../src/engine/predict';
@@ -15,7 +15,7 @@ import { IMAGE_SIZE } from '../../../../src/shared/mnistImage';
 const metadata: ModelMetadata = {
   architecture: 'functional test model',
   epochsRun: 0,
-  backend: 'wasm',
+  backend: TEST_BACKEND,
   trainingSeconds: 0,
   trainingImages: 0,
   date: new Date(0).toISOString(),
@@ -44,7 +44,7 @@ function functionalClassifier(): tfl.LayersModel {
 describe('loadModel with other legitimate topologies', () => {
   let dir: string;
   before(async () => {
-    await initBackend('wasm');
+    await startTestBackend();
     dir = join(mkdtempSync(join(tmpdir(), 'mnist-functional-')), 'model');
   });
   after(() => rmSync(join(dir, '..'), { recursive: true, force: true }));

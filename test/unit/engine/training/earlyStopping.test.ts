@@ -1,13 +1,13 @@
 // EarlyStopping with a real model: when it stops, which weights it puts back, and that it frees what it kept.
 import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
-import { initBackend } from '../../../../src/engine/backend';
+import { startTestBackend } from '../../../testBackend';
 import { createModel } from '../../../../src/engine/model/architecture';
 import { EarlyStopping } from '../../../../src/engine/training/earlyStopping';
 import { disposeModel } from '../../../../src/engine/training/train';
 
 describe('early stopping (val_loss, best weights restored)', () => {
-  before(() => initBackend('wasm'));
+  before(() => startTestBackend());
 
   /** Runs `valLosses` as epochs whose weights are all equal to the epoch number; returns where it stopped. */
   function run(stopping: EarlyStopping, model: ReturnType<typeof createModel>, valLosses: (number | undefined)[]) {

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../../../src/engine/backend';
+import { startTestBackend, TEST_BACKEND } from '../../../testBackend';
 import { evaluate } from '../../../../src/engine/evaluate';
 import { loadMnist, type Mnist } from '../../../../src/engine/data/idx';
 import { IMAGE_SIZE } from '../../../../src/shared/mnistImage';
@@ -20,20 +20,20 @@ const metadata = (accuracy: number): ModelMetadata => ({
   architecture: ARCHITECTURE,
   epochsRun: 1,
   testAccuracy: accuracy,
-  backend: 'wasm',
+  backend: TEST_BACKEND,
   trainingSeconds: 1,
   trainingImages: 2000,
   date: new Date().toISOString(),
   tfjsVersion: tf.version_core,
 });
 
-describe('training, evaluation and storage (wasm backend, real MNIST)', () => {
+describe(`training, evaluation and storage (${TEST_BACKEND} backend, real MNIST)`, () => {
   let mnist: Mnist;
   let trained: TrainResult;
   const batchEnds: number[] = [];
 
   before(async () => {
-    assert.equal((await initBackend('wasm')).name, 'wasm');
+    await startTestBackend();
     mnist = loadMnist(defaultDataDir());
     trained = await train(
       mnist.train,
@@ -70,7 +70,7 @@ describe('training, evaluation and storage (wasm backend, real MNIST)', () => {
     // 2,000 images with the default split of 0.1.
     assert.equal(trained.trainingImages, 1800);
     assert.equal(trained.validationImages, 200);
-    const recorded = trainedModelMetadata(trained, { accuracy: 0.9, loss: 0.3 }, 'wasm', DEFAULT_TRAIN_OPTIONS);
+    const recorded = trainedModelMetadata(trained, { accuracy: 0.9, loss: 0.3 }, TEST_BACKEND, DEFAULT_TRAIN_OPTIONS);
     assert.equal(recorded.trainingImages, 1800);
     assert.equal(recorded.validationImages, 200);
   });

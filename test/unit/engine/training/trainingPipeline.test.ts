@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../../../src/engine/backend';
+import { NATIVE_DIR, startTestBackend, TEST_BACKEND } from '../../../testBackend';
 import { METADATA_FILE, MODEL_FILE, readModelMetadata } from '../../../../src/engine/model/metadata';
 import { loadModel } from '../../../../src/engine/model/storage';
 import { defaultDataDir } from '../../../../src/engine/paths';
@@ -16,11 +16,12 @@ import {
 } from '../../../../src/engine/training/trainingPipeline';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../../src/engine/training/trainOptions';
 
-describe('training pipeline: train → evaluate → record → save (wasm backend, real MNIST)', () => {
+describe(`training pipeline: train → evaluate → record → save (${TEST_BACKEND} backend, real MNIST)`, () => {
   // 2 epochs of 300 batches of 3: more batches than a saved model keeps points of.
   const request = (outDir: string): TrainingRequest => ({
     options: { ...DEFAULT_TRAIN_OPTIONS, epochs: 2, batchSize: 3, trainingSubset: 1000, validationSplit: 0.1 },
-    backend: 'wasm',
+    backend: TEST_BACKEND,
+    nativeSearchPaths: [NATIVE_DIR],
     dataDir: defaultDataDir(),
     outDir,
   });
@@ -29,7 +30,7 @@ describe('training pipeline: train → evaluate → record → save (wasm backen
   let outcome: TrainingOutcome;
 
   before(async () => {
-    assert.equal((await initBackend('wasm')).name, 'wasm');
+    await startTestBackend();
     outDir = newDir();
     outcome = await trainEvaluateSave(request(outDir));
   });
