@@ -56,6 +56,9 @@ const engineBundles = {
   },
   outdir: 'dist',
   external: ['@tensorflow/tfjs-node'],
+  // h5wasm (Keras files) is an ES module that asks import.meta.url for its own location.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
 const webviewBundles = {

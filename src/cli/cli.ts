@@ -1,4 +1,4 @@
-// Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench> [options]
+// Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench|export> [options]
 import { memory } from '@tensorflow/tfjs-core';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,12 +33,14 @@ const USAGE = `Usage: npm run mnist -- <command> [options]
 
 Commands:
   train     [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--limit N] [--augment] [--seed N] [--out DIR]
-  evaluate  [--model DIR] [--limit N]
-  classify  FILE... [--model DIR]
-  summary   [--model DIR]
+  evaluate  [--model M] [--limit N]
+  classify  FILE... [--model M]
+  summary   [--model M]
+  export    [--model M] --out FILE.keras   (writes the model in Keras 3's format, for keras.models.load_model)
   bench     [--repeats N] [--vs-torch]   (--vs-torch: also run test/bench/torch_reference.py, PyTorch CPU, and print the ratios)
 
 Common options: --backend ${BACKEND_PREFERENCES.join('|')}   --json (one JSON object as the last line of stdout)
+--model M: a TensorFlow.js model folder, a Keras file (FILE.keras, or FILE.h5 from Keras 2 or 3).
 Models default to the bundled one (${'models/mnist-cnn'}); train writes to --out (default: the bundled model's folder).`;
 
 const OPTIONS = {
@@ -268,6 +270,21 @@ async function summaryCommand(values: Values) {
   return { ...summary, metadata };
 }
 
+async function exportCommand(values: Values) {
+  if (!values.out?.toLowerCase().endsWith('.keras')) throw new UsageError('export needs --out FILE.keras');
+  await startBackend(values);
+  const { model } = await loadModel(modelDir(values));
+  const out = resolve(values.out);
+  try {
+    const { exportKeras } = await import('../engine/keras/kerasWrite');
+    await exportKeras(model, out);
+  } finally {
+    disposeModel(model);
+  }
+  log(values.json, `Saved to ${out} (Keras 3 format)`);
+  return { out };
+}
+
 async function benchCommand(values: Values) {
   const backend = await startBackend(values);
   const dataDir = defaultDataDir();
@@ -339,6 +356,7 @@ export async function main(argv: string[]): Promise<void> {
     classify: () => classifyCommand(values, rest),
     summary: () => summaryCommand(values),
     bench: () => benchCommand(values),
+    export: () => exportCommand(values),
   };
   try {
     if (!commands[command]) throw new UsageError(`unknown command "${command}"`);

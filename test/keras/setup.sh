@@ -20,6 +20,6 @@ rm -rf "$VENV"
 log "python3 -m venv $VENV"
 python3 -m venv "$VENV"
 log "pip install keras==$KERAS_VERSION jax==$JAX_VERSION jaxlib==$JAX_VERSION"
-"$VENV/bin/pip" install --quiet --disable-pip-version-check "keras==$KERAS_VERSION" "jax==$JAX_VERSION" "jaxlib==$JAX_VERSION" </dev/null
+"$VENV/bin/pip" install --quiet --disable-pip-version-check --retries 0 --timeout 5 "keras==$KERAS_VERSION" "jax==$JAX_VERSION" "jaxlib==$JAX_VERSION" </dev/null
 ready || { echo "keras $KERAS_VERSION does not import from $VENV" >&2; exit 1; }
 log "done: keras $KERAS_VERSION in $VENV"
