@@ -15,9 +15,23 @@ const MAX_ATTRIBUTE_BYTES = MODEL_LIMITS.modelJsonBytes;
 const H5T_FLOAT = 1;
 const H5T_STRING = 3;
 
+/** The parts of Emscripten's file system API (not in h5wasm's types) that reopen a standard stream. */
+interface EmscriptenStreams {
+  getStream(fd: number): unknown;
+  close(stream: unknown): void;
+  open(path: string, flags: string): { fd: number };
+}
+
+/**
+ * h5wasm, loaded once. HDF5 prints its whole error stack to stderr for a damaged file; the errors come back as
+ * exceptions, so the wasm module's own stderr (fd 2 in its file system) is pointed at its /dev/null.
+ */
 function h5wasm(): Promise<H5Module> {
   loading ??= import('h5wasm/node').then(async (h5) => {
     await h5.ready;
+    const fs = h5.FS as unknown as EmscriptenStreams;
+    fs.close(fs.getStream(2));
+    if (fs.open('/dev/null', 'w').fd !== 2) throw new Error('h5wasm: could not silence HDF5 error reports');
     return h5;
   });
   return loading;
