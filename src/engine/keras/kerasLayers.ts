@@ -127,6 +127,10 @@ export const KERAS_LAYER_CLASSES = ['InputLayer', ...Object.keys(CONVERTERS)];
 
 /** Converts a Keras model config (`{class_name, config}`) into a TF.js Layers topology. */
 export function convertKerasModel(model: unknown, file: string): ConvertedModel {
+  // Keras 2.2 and older wrote a Sequential's config as the list of its layers.
+  if (isObject(model) && model.class_name === 'Sequential' && Array.isArray(model.config)) {
+    return convertSequential({ layers: model.config }, file);
+  }
   if (!isObject(model) || !isObject(model.config)) fail({ file }, 'has no model config');
   const className = model.class_name;
   if (className === 'Sequential') return convertSequential(model.config, file);

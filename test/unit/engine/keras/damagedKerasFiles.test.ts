@@ -373,7 +373,7 @@ describe('damaged and hostile Keras files', () => {
     assert.ok(refused >= 100, `only ${refused} of ${cases.length} refused`);
   });
 
-  it('loads the same model in the Keras 2 .h5 layout and with a (784,) input, predicting as Keras', async () => {
+  it('loads the same model in the Keras 2 .h5 layout (Keras 2.2 configs too) and with a (784,) input, predicting as Keras', async () => {
     const expected = (reference.files['mlp/mnist_mlp.keras'].predictions as number[][]).flat();
     const keras2 = join(dir, 'keras2.h5');
     writeFileSync(keras2, await legacyH5(() => undefined, keras2Layout(['dense_4', 'dense_5'], MLP_SHAPES)));
@@ -385,7 +385,10 @@ describe('damaged and hostile Keras files', () => {
         layersOf(c).splice(1, 1); // the Flatten layer
       }),
     );
-    for (const file of [keras2, flat]) {
+    const oldSequential = join(dir, 'keras2-2.h5');
+    const layout = keras2Layout(['dense_4', 'dense_5'], MLP_SHAPES);
+    writeFileSync(oldSequential, await legacyH5((c) => (c.config = c.config.layers), layout));
+    for (const file of [keras2, oldSequential, flat]) {
       const { model } = await loadModel(file);
       const ours = predictProbabilities(model, inputs, 20);
       disposeModel(model);
