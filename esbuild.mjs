@@ -56,6 +56,21 @@ const engineBundles = {
   },
   outdir: 'dist',
   external: ['@tensorflow/tfjs-node'],
+  plugins: [{ name: 'hdf5-bundle', setup: (build) => build.onResolve({ filter: /^h5wasm\/node$/ }, useHdf5Bundle) }],
+};
+
+/** h5wasm (HDF5 in wasm, 4 MB: Keras files only) is a bundle of its own, required from dist/ when first needed. */
+function useHdf5Bundle() {
+  return { path: './h5wasm.js', external: true };
+}
+
+const hdf5Bundle = {
+  ...nodeOptions,
+  entryPoints: { h5wasm: 'node_modules/h5wasm/dist/node/hdf5_hl.js' },
+  outdir: 'dist',
+  // An ES module that asks import.meta.url for its own location.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
 const webviewBundles = {
@@ -171,9 +186,8 @@ if (production) rmSync('dist', { recursive: true, force: true }); // no stale so
 copyRuntimeFiles();
 await assembleSimdKernels();
 compressMnist();
-const configs = production
-  ? [extensionBundle, engineBundles, webviewBundles]
-  : [extensionBundle, engineBundles, webviewBundles, testBundles];
+const shipped = [extensionBundle, engineBundles, hdf5Bundle, webviewBundles];
+const configs = production ? shipped : [...shipped, testBundles];
 if (watch) {
   for (const config of configs) await (await esbuild.context(config)).watch();
   watchFile(SIMD_KERNELS_SOURCE, () =>

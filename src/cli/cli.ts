@@ -1,4 +1,4 @@
-// Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench> [options]
+// Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench|export> [options]
 import { memory } from '@tensorflow/tfjs-core';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,14 +41,16 @@ const USAGE = `Usage: npm run mnist -- <command> [options]
 
 Commands:
   train     [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--limit N] [--augment] [--seed N] [--out DIR]
-  evaluate  [--model DIR] [--limit N]
-  classify  FILE... [--model DIR]
-  summary   [--model DIR]
+  evaluate  [--model M] [--limit N]
+  classify  FILE... [--model M]
+  summary   [--model M]
+  export    [--model M] --out FILE.keras   (writes the model in Keras 3's format, for keras.models.load_model)
   bench     [--repeats N] [--vs-torch]   (each backend in its own process, unless --backend names one;
             --vs-torch: also run test/bench/torch_reference.py, PyTorch CPU, and print the ratios)
 
 Common options: --backend ${BACKEND_PREFERENCES.join('|')}   --json (one JSON object as the last line of stdout)
   --native-dir DIR   also look for @tensorflow/tfjs-node in DIR/node_modules (besides this package's own)
+--model M: a TensorFlow.js model folder, a Keras file (FILE.keras, or FILE.h5 from Keras 2 or 3).
 Models default to the bundled one (${'models/mnist-cnn'}). train saves to --out, a new or empty folder or a model's
 folder (that model is replaced); without --out, to a new folder ${RUNS_DIR}/<date and time> in the working folder.`;
 
@@ -296,6 +298,21 @@ const BENCH_BACKENDS = ['tensorflow', 'wasm'] as const satisfies readonly Backen
 type BenchFigures = BenchResult & { reason: string };
 type BenchRun = { backend: string; figures?: BenchFigures; problem?: string };
 
+async function exportCommand(values: Values) {
+  if (!values.out?.toLowerCase().endsWith('.keras')) throw new UsageError('export needs --out FILE.keras');
+  await startBackend(values);
+  const { model } = await loadModel(modelDir(values));
+  const out = resolve(values.out);
+  try {
+    const { exportKeras } = await import('../engine/keras/kerasWrite');
+    await exportKeras(model, out);
+  } finally {
+    disposeModel(model);
+  }
+  log(values.json, `Saved to ${out} (Keras 3 format)`);
+  return { out };
+}
+
 async function benchCommand(values: Values) {
   const repeats = integer(values, 'repeats', 3);
   const runs: BenchRun[] =
@@ -424,6 +441,7 @@ export async function main(argv: string[]): Promise<void> {
     classify: () => classifyCommand(values, rest),
     summary: () => summaryCommand(values),
     bench: () => benchCommand(values),
+    export: () => exportCommand(values),
   };
   try {
     if (!commands[command]) throw new UsageError(`unknown command "${command}"`);

@@ -5,6 +5,9 @@ import { IMAGE_SIDE, IMAGE_SIZE } from '../shared/mnistImage';
 import { DIGIT_CLASSES } from '../shared/mnistImage';
 import { argMax } from './ranking';
 
+/** The input shapes a digit classifier may take (without the batch size): the same 784 pixels, row by row. */
+export const IMAGE_INPUT_SHAPES = [[IMAGE_SIDE, IMAGE_SIDE, 1], [IMAGE_SIDE, IMAGE_SIDE], [IMAGE_SIZE]];
+
 export interface Prediction {
   digit: number;
   /** Ten probabilities, index = digit. */
@@ -18,7 +21,11 @@ export function predictProbabilities(
   count = pixels.length / IMAGE_SIZE,
 ): Float32Array {
   return tf.tidy(() => {
-    const x = tf.tensor4d(pixels.subarray(0, count * IMAGE_SIZE), [count, IMAGE_SIDE, IMAGE_SIDE, 1]);
+    // The model's input shape decides how the 784 values of each image are laid out (see IMAGE_INPUT_SHAPES).
+    const x = tf.tensor(pixels.subarray(0, count * IMAGE_SIZE), [
+      count,
+      ...(model.inputs[0].shape.slice(1) as number[]),
+    ]);
     // One batch of `count`: predict's default (32) would slice the input and concatenate the results.
     return (model.predict(x, { batchSize: Math.max(1, count) }) as tf.Tensor).dataSync() as Float32Array;
   });

@@ -15,6 +15,8 @@ export const MODEL_LIMITS = {
   layerOutputValues: 2 ** 17,
   /** Multiply-adds for one image, estimated from each layer's weights and output (the bundled model: 2.8M). */
   multiplyAdds: 250_000_000,
+  /** A Keras file (.keras or .h5): the weights plus an optimizer's state (Adam keeps two values per weight). */
+  kerasFileBytes: 800 * 2 ** 20,
 } as const;
 
 /** A model file that cannot be used, and why: the message starts with the file's path. */
@@ -90,10 +92,13 @@ export async function readWeightFiles(
 
 /**
  * A summary of the folder's entries (names, sizes, times, inodes) that changes whenever a file in it is
- * replaced, edited, added or removed: a failed load is retried only when it changes.
+ * replaced, edited, added or removed (for a model file, .keras or .h5: the file's): a failed load is retried only
+ * when it changes.
  */
 export async function folderStamp(dir: string): Promise<string> {
   try {
+    const info = await stat(dir);
+    if (!info.isDirectory()) return statStamp(info);
     const names = (await readdir(dir)).sort().slice(0, MODEL_LIMITS.weightFiles + 10);
     const entries = await Promise.all(names.map(async (name) => `${name}:${statStamp(await lstat(join(dir, name)))}`));
     return [statStamp(await stat(dir)), ...entries].join('\n');

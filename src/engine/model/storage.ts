@@ -15,7 +15,6 @@ import {
   closeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { IMAGE_SIDE } from '../../shared/mnistImage';
 import type { Evaluation } from '../evaluate';
 import { ARCHITECTURE } from './architecture';
 import { DIGIT_CLASSES } from '../../shared/mnistImage';
@@ -24,6 +23,7 @@ import type { TrainOptions } from '../training/trainOptions';
 import { METADATA_FILE, metadataOf, MODEL_FILE, type ModelMetadata } from './metadata';
 import { MODEL_LIMITS, ModelFileError, readModelFile, readWeightFiles } from './modelFiles';
 import { buildModel, checkTopology, planModel } from './topology';
+import { IMAGE_INPUT_SHAPES } from '../predict';
 import { checkFinite, checkWeightsManifest, type WeightsPlan } from './weightsManifest';
 
 export interface StoredModel {
@@ -168,34 +168,48 @@ export async function readModelArtifacts(dir: string): Promise<ModelArtifacts> {
 }
 
 /**
- * Loads a digit classifier saved by saveModel (or any Layers model with 28x28x1 input and 10 outputs). Everything
- * is checked before tfjs allocates anything: the files, then what the topology would build (without building it),
- * then the weights; a load that fails frees all it made.
+ * Loads a digit classifier: a folder saved by saveModel (or any Layers model with a 28x28 input and 10 outputs), or a
+ * Keras file (.keras, .h5). Everything is checked before tfjs allocates anything: the files, then what the topology
+ * would build (without building it), then the weights; a load that fails frees all it made.
  */
-export async function loadModel(dir: string): Promise<StoredModel> {
-  const { file, topology, weights, metadata } = await readModelArtifacts(dir);
+export async function loadModel(path: string): Promise<StoredModel> {
+  if (isKerasFile(path)) {
+    const { readKerasFile } = await import('../keras/kerasRead');
+    const { topology, data, specs, parameters } = await readKerasFile(path);
+    await planDigitClassifier(topology, parameters, path, 'the file holds');
+    return { model: await buildModel(topology, data, specs, path), dir: path };
+  }
+  const { file, topology, weights, metadata } = await readModelArtifacts(path);
+  await planDigitClassifier(topology, weights.parameters, file, 'its weightsManifest lists');
+  const { data, sizes } = await readWeightFiles(path, weights.paths, weights.bytes, file);
+  checkFinite(data, weights, sizes, path);
+  return { model: await buildModel(topology, data, weights.specs, file), metadata, dir: path };
+}
+
+/** Keras model files, by their extension; anything else is a TensorFlow.js Layers folder. */
+export function isKerasFile(path: string): boolean {
+  return /\.(keras|h5|hdf5)$/i.test(path);
+}
+
+/** Refuses a topology that is not a digit classifier or whose parameters are not the `parameters` values given. */
+async function planDigitClassifier(topology: object, parameters: number, file: string, given: string): Promise<void> {
   const plan = await planModel(topology, file);
   const input = plan.inputShapes[0];
   const output = plan.outputShapes[0];
+  const inputs = IMAGE_INPUT_SHAPES.map((shape) => [null, ...shape].join());
   if (
     plan.inputShapes.length !== 1 ||
-    input?.join() !== [null, IMAGE_SIDE, IMAGE_SIDE, 1].join() ||
+    !inputs.includes(input?.join()) ||
     output?.join() !== [null, DIGIT_CLASSES].join()
   ) {
     throw new ModelFileError(
       file,
-      `is not a digit classifier: input ${JSON.stringify(input)}, output ${JSON.stringify(output)}; expected [null,28,28,1] → [null,10]`,
+      `is not a digit classifier: input ${JSON.stringify(input)}, output ${JSON.stringify(output)}; expected ${IMAGE_INPUT_SHAPES.map((shape) => JSON.stringify([null, ...shape])).join(', ')} → [null,10]`,
     );
   }
-  if (plan.parameters !== weights.parameters) {
-    throw new ModelFileError(
-      file,
-      `its layers have ${plan.parameters} parameters but its weightsManifest lists ${weights.parameters} values`,
-    );
+  if (plan.parameters !== parameters) {
+    throw new ModelFileError(file, `its layers have ${plan.parameters} parameters but ${given} ${parameters} values`);
   }
-  const { data, sizes } = await readWeightFiles(dir, weights.paths, weights.bytes, file);
-  checkFinite(data, weights, sizes, dir);
-  return { model: await buildModel(topology, data, weights.specs, file), metadata, dir };
 }
 
 /** The metadata of a model that has just been trained and evaluated on the test set. */
