@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BUNDLES, builtFile } from '../../src/engine/paths';
 import { PNG_LIMITS } from '../../src/engine/image/png';
+import { makeHostileImages } from '../fixtures/hostileImages';
 
 const cli = builtFile(BUNDLES.cli);
 
@@ -49,5 +50,24 @@ describe('CLI (dist/cli.js) classify: paths that are no PNG file', () => {
     const { code, json } = await classify(big);
     assert.equal(code, 1);
     assert.match(json.results[0].error!, /^big\.png: is [\d.]+ MB; the limit is [\d.]+ MB$/);
+  });
+
+  it('names what is wrong with each of 11 hostile paths, and still classifies the good file', async function () {
+    if (process.platform === 'win32') this.skip();
+    const hostile = join(dir, 'hostile');
+    mkdirSync(hostile);
+    const { images, server } = await makeHostileImages(hostile);
+    try {
+      const { code, json } = await classify(...images.map((i) => i.path), resolve('test/fixtures/png/seven-grey8.png'));
+      assert.equal(code, 1);
+      images.forEach((image, i) => {
+        const error = json.results[i].error ?? '(classified)';
+        assert.ok(error.startsWith(`${image.name}: `), `${image.name}: ${error}`);
+        assert.match(error.slice(image.name.length + 2), image.problem, image.name);
+      });
+      assert.equal(json.results.at(-1)!.digit, 7);
+    } finally {
+      server.close();
+    }
   });
 });
