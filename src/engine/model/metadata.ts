@@ -2,7 +2,7 @@
 // anyone may have written: it is checked against a schema (unknown fields ignored, wrong-typed optional fields
 // dropped, a record without its core fields treated as absent) and read through the bounded model-file reader.
 import * as v from 'valibot';
-import type { EpochResult } from '../training/train';
+import { count, EpochResultSchema, finite, type EpochResult } from '../training/epochResult';
 import type { BatchLossPoint } from '../../shared/trainingChartProtocol';
 import { validationImageCount, type TrainOptions } from '../training/trainOptions';
 import { MODEL_LIMITS, readModelFile } from './modelFiles';
@@ -30,21 +30,8 @@ export interface ModelMetadata {
   batchLoss?: BatchLossPoint[];
 }
 
-const finite = v.pipe(v.number(), v.finite());
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 /** An optional field: a value of the wrong type is dropped, not a reason to refuse the record. */
 const optional = <T extends v.GenericSchema>(schema: T) => v.fallback(v.optional(schema), undefined);
-
-const EpochSchema = v.object({
-  epoch: count,
-  epochs: count,
-  loss: finite,
-  accuracy: finite,
-  valLoss: v.optional(finite),
-  valAccuracy: v.optional(finite),
-  imagesPerSecond: finite,
-  seconds: finite,
-});
 
 const MetadataSchema = v.object({
   architecture: v.string(),
@@ -69,7 +56,7 @@ const MetadataSchema = v.object({
       trainingSubset: optional(count),
     }),
   ),
-  history: optional(v.array(EpochSchema)),
+  history: optional(v.array(EpochResultSchema)),
   batchLoss: optional(v.array(v.object({ x: finite, loss: finite }))),
 });
 

@@ -1,5 +1,6 @@
 // One wording for training progress, shared by the CLI, the progress notification, the output channel and the chart.
-import type { BatchProgress, EpochResult } from './train';
+import type { EpochResult } from './epochResult';
+import type { BatchProgress } from './train';
 import { formatPercent } from '../../shared/format';
 
 /** "Epoch 2/5 · batch 410/844". */

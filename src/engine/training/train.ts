@@ -18,6 +18,7 @@ import { DIGIT_CLASSES } from '../../shared/mnistImage';
 import { DEFAULT_TRAIN_OPTIONS, parseTrainOptions, validationImageCount, type TrainOptions } from './trainOptions';
 import { seededRandom, shuffle } from '../data/random';
 import { EarlyStopping } from './earlyStopping';
+import type { EpochResult } from './epochResult';
 import type { BatchLossPoint } from '../../shared/trainingChartProtocol';
 import { downsample, fractionalEpoch, MAX_SAVED_BATCH_POINTS } from './batchLoss';
 
@@ -29,17 +30,6 @@ export interface BatchProgress {
   loss: number;
   accuracy: number;
   imagesPerSecond: number;
-}
-
-export interface EpochResult {
-  epoch: number;
-  epochs: number;
-  loss: number;
-  accuracy: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  imagesPerSecond: number;
-  seconds: number;
 }
 
 export interface TrainCallbacks {

@@ -2,10 +2,9 @@
 import * as v from 'valibot';
 import { validMessage } from '../../shared/messageValidation';
 import { BACKEND_PREFERENCES, BACKENDS } from '../backendNames';
+import { count, EpochResultSchema, finite } from './epochResult';
 import { TrainOptionsSchema } from './trainOptions';
 
-const finite = v.pipe(v.number(), v.finite());
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const backendName = v.picklist(BACKENDS);
 
 export const TrainerRequestSchema = v.variant('type', [
@@ -21,17 +20,6 @@ export const TrainerRequestSchema = v.variant('type', [
   v.object({ type: v.literal('cancel') }),
 ]);
 
-const EpochSchema = v.object({
-  epoch: count,
-  epochs: count,
-  loss: finite,
-  accuracy: finite,
-  valLoss: v.optional(finite),
-  valAccuracy: v.optional(finite),
-  imagesPerSecond: finite,
-  seconds: finite,
-});
-
 export const TrainerEventSchema = v.variant('type', [
   v.object({ type: v.literal('backend'), name: backendName, reason: v.string(), warning: v.optional(v.string()) }),
   v.object({
@@ -44,7 +32,7 @@ export const TrainerEventSchema = v.variant('type', [
     accuracy: finite,
     imagesPerSecond: finite,
   }),
-  v.object({ type: v.literal('epoch'), result: EpochSchema }),
+  v.object({ type: v.literal('epoch'), result: EpochResultSchema }),
   v.object({ type: v.literal('evaluating'), done: count, total: count }),
   v.object({
     type: v.literal('done'),
@@ -64,7 +52,6 @@ export const TrainerEventSchema = v.variant('type', [
 
 export type TrainerRequest = v.InferOutput<typeof TrainerRequestSchema>;
 export type TrainerEvent = v.InferOutput<typeof TrainerEventSchema>;
-export type EpochEvent = v.InferOutput<typeof EpochSchema>;
 
 export function parseTrainerRequest(message: unknown): TrainerRequest | undefined {
   return validMessage(TrainerRequestSchema, message);

@@ -1,6 +1,7 @@
 // What the training chart shows: the running (or last) run's epochs, batch trace, speed and ETA.
 import { EventEmitter } from 'node:events';
-import type { EpochEvent, TrainerEvent } from '../../engine/training/trainerProtocol';
+import type { EpochResult } from '../../engine/training/epochResult';
+import type { TrainerEvent } from '../../engine/training/trainerProtocol';
 import { formatBatchPosition, formatEvaluating } from '../../engine/training/progressText';
 import { fractionalEpoch } from '../../engine/training/batchLoss';
 import type { BatchLossPoint } from '../../shared/trainingChartProtocol';
@@ -16,7 +17,7 @@ export interface TrainingSnapshot {
   imagesPerSecond: number;
   /** Seconds left, estimated from the current speed; undefined when idle. */
   etaSeconds?: number;
-  history: EpochEvent[];
+  history: EpochResult[];
   batchLoss: BatchLossPoint[];
 }
 
