@@ -1,43 +1,27 @@
-import { BUNDLES, builtFile } from '../../src/engine/paths';
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { CLI_BACKEND_ARGS, TEST_BACKEND } from '../testBackend';
+import { requireBuiltCli, runCli, type CliRun } from './runCli';
 
-const cli = builtFile(BUNDLES.cli);
 const fixtures = resolve('test/fixtures/png');
-const run = promisify(execFile);
 
 interface Manifest {
   digits: { file: string; label: number; format: string }[];
 }
 
-async function mnist(...args: string[]): Promise<{ code: number; json: any; stdout: string; stderr: string }> {
+function mnist(...args: string[]): Promise<CliRun> {
   return mnistWithEnv({}, ...args);
 }
 
-async function mnistWithEnv(
-  env: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number; json: any; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args, ...CLI_BACKEND_ARGS], {
-      maxBuffer: 1 << 24,
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, json: JSON.parse(stdout.trim().split('\n').at(-1)!), stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, json: JSON.parse(e.stdout.trim().split('\n').at(-1)!), stdout: e.stdout, stderr: e.stderr };
-  }
+function mnistWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  return runCli([...args, ...CLI_BACKEND_ARGS], { env });
 }
 
 describe('CLI (dist/cli.js) with the bundled model', () => {
   before(() => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+    requireBuiltCli();
   });
 
   it('classifies real MNIST digits saved in every PNG format', async () => {
@@ -121,16 +105,16 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
   });
 
   it('rejects unknown commands and bad options with usage help', async () => {
-    const { code, stderr } = await run(process.execPath, [cli, 'fly'], {}).catch((e) => e);
+    const { code, stderr } = await runCli(['fly']);
     assert.equal(code, 2);
     assert.match(stderr, /unknown command "fly"/);
-    const bad = await run(process.execPath, [cli, 'train', '--epochs', 'many'], {}).catch((e) => e);
+    const bad = await runCli(['train', '--epochs', 'many']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--epochs must be an integer in \[1, 1000\] \(got "many"\)/);
-    const tooBig = await run(process.execPath, [cli, 'train', '--batch-size', '5000'], {}).catch((e) => e);
+    const tooBig = await runCli(['train', '--batch-size', '5000']);
     assert.equal(tooBig.code, 2);
     assert.match(tooBig.stderr, /--batch-size must be an integer in \[1, 4096\] \(got 5000\)/);
-    const badBackend = await run(process.execPath, [cli, 'summary', '--backend', 'gpu'], {}).catch((e) => e);
+    const badBackend = await runCli(['summary', '--backend', 'gpu']);
     assert.equal(badBackend.code, 2);
     assert.match(badBackend.stderr, /--backend must be one of auto, tensorflow, wasm, cpu \(got "gpu"\)/);
   });

@@ -1,33 +1,26 @@
 // classify names what is wrong with a path that is no PNG file to read: a folder called x.png, a file over the size
 // limit (the same words as the extension's, from the engine's readPngFile).
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, ftruncateSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BUNDLES, builtFile } from '../../src/engine/paths';
 import { PNG_LIMITS } from '../../src/engine/image/png';
 import { makeHostileImages } from '../fixtures/hostileImages';
-
-const cli = builtFile(BUNDLES.cli);
+import { requireBuiltCli, runCli } from './runCli';
 
 interface Classified {
   results: { file: string; digit?: number; error?: string }[];
 }
 
-function classify(...files: string[]): Promise<{ code: number; json: Classified; stderr: string }> {
-  return new Promise((done) =>
-    execFile(process.execPath, [cli, 'classify', ...files, '--json'], (err, stdout, stderr) =>
-      done({ code: err ? Number(err.code) : 0, json: JSON.parse(stdout.trim().split('\n').at(-1)!), stderr }),
-    ),
-  );
+async function classify(...files: string[]): Promise<{ code: number; json: Classified; stderr: string }> {
+  return runCli(['classify', ...files, '--json']);
 }
 
 describe('CLI (dist/cli.js) classify: paths that are no PNG file', () => {
   let dir: string;
 
   before(() => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+    requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'mnist-cli-files-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

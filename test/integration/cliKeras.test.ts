@@ -1,31 +1,21 @@
 // The CLI with Keras files: --model FILE.keras|FILE.h5 for classify, evaluate and summary, and export's usage errors.
-import { BUNDLES, builtFile } from '../../src/engine/paths';
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { requireBuiltCli, runCli, type CliRun } from './runCli';
 
-const cli = builtFile(BUNDLES.cli);
 const keras = resolve('test/fixtures/keras');
 const seven = resolve('test/fixtures/png/seven-grey8.png');
-const run = promisify(execFile);
 
-async function mnist(...args: string[]): Promise<{ code: number; json: any; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 24 });
-    return { code: 0, json: JSON.parse(stdout.trim().split('\n').at(-1)!), stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, json: JSON.parse(e.stdout.trim().split('\n').at(-1) || '{}'), stderr: e.stderr };
-  }
+function mnist(...args: string[]): Promise<CliRun> {
+  return runCli([...args, '--json']);
 }
 
 describe('CLI (dist/cli.js) with Keras model files', () => {
   let dir: string;
   before(() => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+    requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'mnist-cli-keras-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,6 @@
 // Where `mnist train` saves: a new runs/<time> folder without --out, never the bundled model; --out only when new,
 // empty or a model's folder (only that model's files replaced); otherwise a refusal that touches nothing.
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -14,24 +13,16 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { MODEL_FILE } from '../../src/engine/model/metadata';
-import { BUNDLES, builtFile, bundledModelDir } from '../../src/engine/paths';
+import { bundledModelDir } from '../../src/engine/paths';
+import { requireBuiltCli, runCli, type CliRun } from './runCli';
 
-const cli = builtFile(BUNDLES.cli);
-const run = promisify(execFile);
 const QUICK = ['--epochs', '1', '--limit', '200', '--backend', 'wasm', '--json'];
 
-async function train(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, 'train', ...args], { cwd, maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    return err as { code: number; stdout: string; stderr: string };
-  }
+function train(cwd: string, ...args: string[]): Promise<CliRun> {
+  return runCli(['train', ...args], { cwd });
 }
 
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
 const weightFiles = (dir: string) => readdirSync(dir).filter((name) => /^weights-.*\.bin$/.test(name));
 
 describe('CLI train: where the model is saved', function () {
@@ -40,16 +31,16 @@ describe('CLI train: where the model is saved', function () {
   let firstRun: string;
 
   before(() => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+    requireBuiltCli();
     cwd = mkdtempSync(join(tmpdir(), 'mnist-train-out-'));
   });
   after(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('without --out, saves to a new folder under runs/, not the bundled model', async () => {
     const bundled = statSync(join(bundledModelDir(), MODEL_FILE)).mtimeMs;
-    const { code, stdout, stderr } = await train(cwd, ...QUICK);
+    const { code, json, stderr } = await train(cwd, ...QUICK);
     assert.equal(code, 0, stderr);
-    firstRun = lastJson(stdout).out;
+    firstRun = json.out;
     assert.match(firstRun, /[\\/]runs[\\/]\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d$/);
     assert.ok(firstRun.startsWith(cwd), firstRun);
     assert.ok(existsSync(join(firstRun, MODEL_FILE)));
@@ -85,9 +76,9 @@ describe('CLI train: where the model is saved', function () {
 
   it('saves into an empty folder or a new one', async () => {
     mkdirSync(join(cwd, 'empty'));
-    const { code, stdout, stderr } = await train(cwd, ...QUICK, '--out', 'empty');
+    const { code, json, stderr } = await train(cwd, ...QUICK, '--out', 'empty');
     assert.equal(code, 0, stderr);
-    assert.equal(lastJson(stdout).out, join(cwd, 'empty'));
+    assert.equal(json.out, join(cwd, 'empty'));
     assert.ok(existsSync(join(cwd, 'empty', MODEL_FILE)));
   });
 });
