@@ -18,14 +18,14 @@ export const BACKEND_TASKS = ['inference', 'evaluation', 'training'] as const;
 export type BackendTask = (typeof BACKEND_TASKS)[number];
 
 /**
- * For 'auto', the backends tried per task, the one measured fastest here first (README, Backends): single images
- * (sketchpad, Classify Digit) run 4-7x sooner on wasm; batched evaluation is about 2x faster on native TensorFlow;
- * training is faster on wasm with its worker threads, and more so under newer V8s (Node 24, VS Code's Electron).
+ * For 'auto', the backends tried per task, the one measured faster here first (README, Backends; medians of four
+ * `bench` runs on Node 20 and Node 24): single images (sketchpad, Classify Digit) run 3-4x sooner on wasm; batched
+ * evaluation is about 2x faster on native TensorFlow, and training faster or even on it at the default batch size.
  */
 export const AUTO_BACKENDS: Record<BackendTask, readonly BackendName[]> = {
   inference: ['wasm', 'tensorflow', 'cpu'],
   evaluation: ['tensorflow', 'wasm', 'cpu'],
-  training: ['wasm', 'tensorflow', 'cpu'],
+  training: ['tensorflow', 'wasm', 'cpu'],
 };
 
 /** The backends to try, in order, for `preference`; a named backend falls back to the slower ones after it. */

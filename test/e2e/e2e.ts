@@ -14,7 +14,8 @@
 // other, each with its own user-data-dir (the .vsix is installed once into a shared throwaway extensions-dir):
 //  1. the UI: sketchpad drawing, Explorer classification, training and cancelling, summary, evaluation, screenshots;
 //  2. "hostile": a workspace whose mnist.modelPath names a model whose model.json is /dev/zero (test/e2e/steps/hostile.ts);
-//  3. the native pass: @tensorflow/tfjs-node linked where the install command puts it, mnist.backend "tensorflow";
+//  3. the native pass: "Install Native TensorFlow Backend" offline, then online from a local mirror of what
+//     tfjs-node's install step downloads (test/e2e/nativeMirror.ts), then mnist.backend "tensorflow" at work;
 //  4. the extension-host mocha suites (test/vscode/suite), loaded by a test-only runner extension, reporting as JSON.
 // Prints PASS/FAIL per check and ends with "N passed, M failed"; exits non-zero on any failure.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -28,7 +29,8 @@ import type { SuiteContext } from './steps/common';
 import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
 import { hostileSteps } from './steps/hostile';
 import { panelSteps } from './steps/panels';
-import { nativeSteps, placeNativeBackend, writeNativeSettings } from './steps/native';
+import { nativeSteps, writeNativeSettings } from './steps/native';
+import { nativeMirror, type NativeMirror } from './nativeMirror';
 import { sketchpadSteps } from './steps/sketchpad';
 import { QUICK_TRAINING, trainingSteps, writeWorkspaceSettings } from './steps/training';
 import { launchBrowser, openWorkbench, type BrowserSession } from './workbench';
@@ -53,13 +55,14 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
   const userDataDir = path.join(root, native ? 'user-data-native' : 'user-data-ui');
   mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
   for (const file of Object.keys(WORKSPACE_PNGS)) copyFileSync(path.join(fixtures, file), path.join(workspace, file));
+  let mirror: NativeMirror | undefined;
   if (native) {
     writeNativeSettings(workspace);
-    placeNativeBackend(userDataDir, path.join(repo, '.cache', 'native'));
+    mirror = await nativeMirror(path.join(repo, '.cache', 'native', 'mirror'));
   } else writeWorkspaceSettings(workspace, QUICK_TRAINING);
 
   const failedBefore = runner.failed;
-  const server = await startCodeServer({ ...dirs, userDataDir, workspace });
+  const server = await startCodeServer({ ...dirs, userDataDir, workspace, env: mirror?.env });
   servers.push(server);
   log(`code-server on ${server.url} (pid ${server.pid}), workspace ${workspace}`);
   session = await launchBrowser({ viewport: { width: 1280, height: 800 } });
@@ -85,8 +88,10 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
   );
   if (!opened) return;
 
-  if (native) await nativeSteps(ctx);
-  else {
+  if (mirror) {
+    const started = mirror;
+    await nativeSteps(ctx, userDataDir, started).finally(() => started.stop());
+  } else {
     if (wants('sketchpad')) await sketchpadSteps(ctx);
     if (wants('classify')) await classifySteps(ctx);
     if (wants('training')) await trainingSteps(ctx);

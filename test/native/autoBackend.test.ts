@@ -29,10 +29,10 @@ describe('auto backend per task, native TensorFlow installed (dist/cli.js)', () 
     assert.equal(await backendOf('classify', resolve('test/fixtures/png/seven-grey8.png')), 'wasm');
   });
 
-  it('trains on wasm', async () => {
+  it('trains on native TensorFlow', async () => {
     const out = mkdtempSync(join(tmpdir(), 'mnist-auto-'));
     try {
-      assert.equal(await backendOf('train', '--epochs', '1', '--limit', '300', '--out', out), 'wasm');
+      assert.equal(await backendOf('train', '--epochs', '1', '--limit', '300', '--out', out), 'tensorflow');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

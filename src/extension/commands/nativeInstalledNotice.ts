@@ -17,7 +17,7 @@ export function nativeInstalledNotice(preference: BackendPreference): NativeInst
     };
   if (preference === 'auto')
     return {
-      message: `${installed} With mnist.backend "auto", the sketchpad, evaluation and training keep WebAssembly, measured faster for them here; set mnist.backend to "tensorflow" to use native TensorFlow (no reload needed for training).`,
+      message: `${installed} With mnist.backend "auto", the next training run uses it (measured faster for training); the sketchpad, Classify Digit and Evaluate Model keep WebAssembly, measured faster for them in VS Code.`,
       reload: false,
     };
   return {

@@ -1,8 +1,11 @@
-// The native pass: a code-server session whose global storage holds @tensorflow/tfjs-node where "MNIST: Install
-// Native TensorFlow Backend" puts it (a link to test/native/setup.sh's .cache/native), with mnist.backend
-// "tensorflow": the host's inference and the training process run on native TensorFlow under code-server's Node.
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+// The native pass: a code-server session with mnist.backend "tensorflow" whose "MNIST: Install Native TensorFlow
+// Backend" runs for real (npm, the npm registry, tfjs-node's install step) against a local mirror of what that step
+// downloads (test/e2e/nativeMirror.ts): first offline (it fails, leaving nothing behind), then online (it installs
+// and asks for a reload); after the reload the host's inference and the training process run on native TensorFlow
+// under code-server's Node.
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { NativeMirror } from '../nativeMirror';
 import { assert, log } from '../runner';
 import { readOutputChannel, runCommand, waitForNotification } from '../workbench';
 import { clearNotifications, panel, PANEL_TITLES, type SuiteContext } from './common';
@@ -11,23 +14,67 @@ import { QUICK_TRAINING, writeWorkspaceSettings } from './training';
 
 /** The extension's id, publisher.name, which names its global storage folder. */
 const EXTENSION_ID = 'mnist-digits.mnist-digits';
+const INSTALL_COMMAND = 'MNIST: Install Native TensorFlow Backend';
+/** npm install and tfjs-node's install step (a 220 MB download from the mirror, unpacked). */
+const INSTALL_TIMEOUT_MS = 600_000;
 
-/** Links <user-data-dir>/User/globalStorage/<id>/native/node_modules to the built native backend's node_modules. */
-export function placeNativeBackend(userDataDir: string, nativeCache: string): void {
-  const modules = path.join(nativeCache, 'node_modules');
-  if (!existsSync(path.join(modules, '@tensorflow', 'tfjs-node', 'package.json')))
-    throw new Error(`no native backend in ${nativeCache}: run bash test/native/setup.sh`);
-  const dir = path.join(userDataDir, 'User', 'globalStorage', EXTENSION_ID, 'native');
-  mkdirSync(dir, { recursive: true });
-  symlinkSync(modules, path.join(dir, 'node_modules'));
+/** What the extension's global storage holds (names only), for "nothing half-installed is left". */
+function globalStorageEntries(userDataDir: string): string[] {
+  const dir = path.join(userDataDir, 'User', 'globalStorage', EXTENSION_ID);
+  return existsSync(dir) ? readdirSync(dir) : [];
 }
 
 export function writeNativeSettings(workspace: string): void {
   writeWorkspaceSettings(workspace, { ...QUICK_TRAINING, 'mnist.backend': 'tensorflow' });
 }
 
-export async function nativeSteps(ctx: SuiteContext): Promise<void> {
+export async function nativeSteps(ctx: SuiteContext, userDataDir: string, mirror: NativeMirror): Promise<void> {
   const { page, runner } = ctx;
+
+  await runner.check(
+    'native: installing offline fails with a message, and leaves nothing half-installed',
+    async () => {
+      await runCommand(page, INSTALL_COMMAND);
+      const message = await waitForNotification(page, /native TensorFlow backend not installed/, INSTALL_TIMEOUT_MS);
+      const left = globalStorageEntries(userDataDir).filter((name) => name.startsWith('native'));
+      assert(left.length === 0, `left in global storage: ${left.join(', ')}`);
+      return message;
+    },
+    INSTALL_TIMEOUT_MS + 60_000,
+  );
+
+  const installed = await runner.check(
+    'native: installing online succeeds, says a reload is needed, and the window reloads',
+    async () => {
+      await clearNotifications(page);
+      await mirror.start();
+      await runCommand(page, INSTALL_COMMAND);
+      const message = await waitForNotification(page, /native TensorFlow backend installed/, INSTALL_TIMEOUT_MS);
+      assert(/reload the window/.test(message), message);
+      const native = path.join(userDataDir, 'User', 'globalStorage', EXTENSION_ID, 'native');
+      const addon = path.join(
+        native,
+        'node_modules',
+        '@tensorflow',
+        'tfjs-node',
+        'lib',
+        'napi-v8',
+        'tfjs_binding.node',
+      );
+      assert(existsSync(addon), `no addon at ${addon}`);
+      const reloaded = page.waitForEvent('load', { timeout: 90_000 });
+      await page
+        .locator('.notification-list-item')
+        .filter({ has: page.locator('.notification-list-item-message', { hasText: /backend installed/ }) })
+        .getByRole('button', { name: 'Reload Window' })
+        .click();
+      await reloaded;
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
+      return message;
+    },
+    INSTALL_TIMEOUT_MS + 120_000,
+  );
+  if (!installed) return;
 
   await runner.check(
     'native: the sketchpad predicts a drawn 7 on native TensorFlow',

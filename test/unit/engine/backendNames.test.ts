@@ -4,9 +4,9 @@ import { strict as assert } from 'node:assert';
 import { BACKEND_TASKS, BACKENDS, backendsToTry } from '../../../src/engine/backendNames';
 
 describe('backendsToTry', () => {
-  it('auto: wasm first for single images and training, native TensorFlow first for batched evaluation', () => {
+  it('auto: wasm first for single images, native TensorFlow first for batched evaluation and training', () => {
     assert.deepEqual(backendsToTry('auto', 'inference'), ['wasm', 'tensorflow', 'cpu']);
-    assert.deepEqual(backendsToTry('auto', 'training'), ['wasm', 'tensorflow', 'cpu']);
+    assert.deepEqual(backendsToTry('auto', 'training'), ['tensorflow', 'wasm', 'cpu']);
     assert.deepEqual(backendsToTry('auto', 'evaluation'), ['tensorflow', 'wasm', 'cpu']);
   });
 

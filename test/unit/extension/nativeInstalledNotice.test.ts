@@ -10,10 +10,13 @@ describe('nativeInstalledNotice', () => {
     assert.match(notice.message, /next training run uses it; reload the window/);
   });
 
-  it('offers no reload under "auto", where nothing in the editor moves to native, and says how to use it', () => {
+  it('offers no reload under "auto", where only training moves to native, and says what keeps WebAssembly', () => {
     const notice = nativeInstalledNotice('auto');
     assert.equal(notice.reload, false);
-    assert.match(notice.message, /keep WebAssembly.*set mnist.backend to "tensorflow"/);
+    assert.match(
+      notice.message,
+      /next training run uses it.*sketchpad, Classify Digit and Evaluate Model keep WebAssembly/,
+    );
   });
 
   it('names a forced other backend', () => {
