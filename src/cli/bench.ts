@@ -1,8 +1,10 @@
-// Throughput and latency figures: training at three batch sizes, batched inference, single-image latency.
+// Throughput and latency figures: training at three batch sizes, batched inference, single-image latency, and one
+// network activations update.
 import { type Mnist } from '../engine/data/idx';
 import { IMAGE_SIZE } from '../shared/mnistImage';
 import { normalise } from '../engine/data/dataset';
 import { createModel } from '../engine/model/architecture';
+import { networkActivations } from '../engine/model/activations';
 import { predictDigit, predictProbabilities } from '../engine/predict';
 import { disposeModel, train } from '../engine/training/train';
 
@@ -16,6 +18,9 @@ export interface BenchResult {
   infer_img_s: number;
   latency_ms_p50: number;
   latency_ms_p99: number;
+  /** One network activations update (every layer's output and three saliency maps) for a single image. */
+  activations_ms_p50: number;
+  activations_ms_p99: number;
   peak_rss_mb: number;
 }
 
@@ -108,6 +113,13 @@ export async function runBench(data: Mnist, backend: string, options: BenchOptio
     predictDigit(model, image);
     if (i >= 20) latencies.push(performance.now() - started);
   }
+  step('activations updates, 200 images');
+  const updates: number[] = [];
+  for (let i = 0; i < 210; i++) {
+    const started = performance.now();
+    networkActivations(model, test.pixels.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE));
+    if (i >= 10) updates.push(performance.now() - started);
+  }
   disposeModel(model);
 
   return {
@@ -119,6 +131,8 @@ export async function runBench(data: Mnist, backend: string, options: BenchOptio
     infer_img_s: Math.round(inference),
     latency_ms_p50: round2(percentile(latencies, 50)),
     latency_ms_p99: round2(percentile(latencies, 99)),
+    activations_ms_p50: round2(percentile(updates, 50)),
+    activations_ms_p99: round2(percentile(updates, 99)),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }

@@ -25,6 +25,7 @@ import { trainEvaluateSave } from '../engine/training/trainingPipeline';
 import { formatEvaluation } from '../engine/training/evaluationText';
 import { loadModel } from '../engine/model/storage';
 import { formatShape, summarizeModel } from '../engine/model/summary';
+import { networkActivations } from '../engine/model/activations';
 import { disposeModel, TrainingCancelledError, type BatchProgress } from '../engine/training/train';
 import {
   DEFAULT_TRAIN_OPTIONS,
@@ -34,6 +35,7 @@ import {
   type TrainOptions,
 } from '../engine/training/trainOptions';
 import { formatCount, formatPercent } from '../shared/format';
+import { IMAGE_SIDE } from '../shared/mnistImage';
 import { errorMessage } from '../shared/errors';
 import { RUNS_DIR, trainOutDir } from './trainOutDir';
 
@@ -44,6 +46,7 @@ Commands:
   evaluate  [--model M] [--limit N]
   classify  FILE... [--model M]
   summary   [--model M]
+  activations FILE [--model M]   (each layer's output shape and activation statistics; the saliency map's strongest pixels)
   export    [--model M] --out FILE.keras   (writes the model in Keras 3's format, for keras.models.load_model)
   bench     [--repeats N] [--vs-torch]   (each backend in its own process, unless --backend names one;
             --vs-torch: also run test/bench/torch_reference.py, PyTorch CPU, and print the ratios)
@@ -266,6 +269,52 @@ async function classifyCommand(values: Values, files: string[]) {
   return { backend: backend.name, results };
 }
 
+/** Pixels listed per saliency map in the activations command. */
+const STRONGEST_PIXELS = 5;
+
+async function activationsCommand(values: Values, files: string[]) {
+  if (files.length !== 1) throw new UsageError('activations needs one PNG file');
+  const [file] = files;
+  await startBackend(values);
+  const { model } = await loadModel(modelDir(values));
+  const image = pngToMnistImage(await readPngFile(file), basename(file));
+  const { prediction, layers, saliency } = networkActivations(model, image.pixels);
+  disposeModel(model);
+  const round = (value: number) => Number(value.toPrecision(4));
+  const layerRows = layers.map(({ name, className, shape, stats }) => ({
+    name,
+    type: className,
+    shape,
+    min: round(stats.min),
+    max: round(stats.max),
+    mean: round(stats.mean),
+    zeros: round(stats.zeros),
+  }));
+  log(values.json, `${file} → ${prediction.digit}`);
+  log(
+    values.json,
+    `${'Layer (type)'.padEnd(34)}${'Output shape'.padEnd(20)}${'min'.padStart(10)}${'max'.padStart(10)}${'mean'.padStart(10)}  zeros`,
+  );
+  for (const row of layerRows)
+    log(
+      values.json,
+      `${`${row.name} (${row.type})`.padEnd(34)}${formatShape([null, ...row.shape]).padEnd(20)}${[row.min, row.max, row.mean].map((v) => String(v).padStart(10)).join('')}  ${formatPercent(row.zeros, 0)}`,
+    );
+  const maps = saliency.map(({ digit, probability, map }) => {
+    const strongest = [...map.keys()]
+      .sort((a, b) => map[b] - map[a])
+      .slice(0, STRONGEST_PIXELS)
+      .map((i) => ({ row: Math.floor(i / IMAGE_SIDE), column: i % IMAGE_SIDE, weight: round(map[i] / 255) }));
+    return { digit, probability: round(probability), strongest };
+  });
+  for (const { digit, probability, strongest } of maps)
+    log(
+      values.json,
+      `Saliency of ${digit} (${formatPercent(probability, 1)}): strongest pixels (row, column) ${strongest.map((p) => `(${p.row}, ${p.column})`).join(' ')}`,
+    );
+  return { file, digit: prediction.digit, layers: layerRows, saliency: maps };
+}
+
 async function summaryCommand(values: Values) {
   await startBackend(values);
   const { model, metadata } = await loadModel(modelDir(values));
@@ -416,7 +465,7 @@ function logBench(json: boolean, { backend, figures, problem }: BenchRun) {
   );
   log(
     json,
-    `${backend} inference: ${figures.infer_img_s} img/s batched; single image p50 ${figures.latency_ms_p50} ms, p99 ${figures.latency_ms_p99} ms; peak RSS ${figures.peak_rss_mb} MB`,
+    `${backend} inference: ${figures.infer_img_s} img/s batched; single image p50 ${figures.latency_ms_p50} ms, p99 ${figures.latency_ms_p99} ms; activations update p50 ${figures.activations_ms_p50} ms, p99 ${figures.activations_ms_p99} ms; peak RSS ${figures.peak_rss_mb} MB`,
   );
 }
 
@@ -440,6 +489,7 @@ export async function main(argv: string[]): Promise<void> {
     evaluate: () => evaluateCommand(values),
     classify: () => classifyCommand(values, rest),
     summary: () => summaryCommand(values),
+    activations: () => activationsCommand(values, rest),
     bench: () => benchCommand(values),
     export: () => exportCommand(values),
   };
