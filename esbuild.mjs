@@ -80,6 +80,7 @@ const webviewBundles = {
     modelSummary: 'src/webview/modelSummary/modelSummaryPage.ts',
     evaluation: 'src/webview/evaluation/evaluationPage.ts',
     classifyResults: 'src/webview/classifyResults/classifyResultsPage.ts',
+    network: 'src/webview/network/networkPage.ts',
   },
   outdir: 'dist/webview',
   bundle: true,

@@ -7,6 +7,7 @@ import { ModelManager } from './modelManager';
 import { ClassifyResultsPanel } from './panels/classifyResultsPanel';
 import { EvaluationPanel } from './panels/evaluationPanel';
 import { ModelSummaryPanel } from './panels/modelSummaryPanel';
+import { NetworkPanel } from './panels/networkPanel';
 import { refreshModelPanels, registerPanelSerializers } from './panels/registerPanels';
 import { SketchpadPanel } from './panels/sketchpadPanel';
 import { TrainingChartPanel } from './panels/trainingChartPanel';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
     'mnist.openSketchpad': () => SketchpadPanel.createOrShow(services),
     'mnist.showTrainingChart': showChart,
     'mnist.showModelSummary': () => ModelSummaryPanel.createOrShow(services),
+    'mnist.showNetwork': () => NetworkPanel.createOrShow(services),
     'mnist.evaluateModel': () => EvaluationPanel.createOrShow(services),
     'mnist.classifyDigit': (clicked?: vscode.Uri, selected?: vscode.Uri[]) =>
       classifyFiles(services, clicked, selected),

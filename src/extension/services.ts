@@ -13,6 +13,7 @@ import { PromiseCache } from './promiseCache';
 import { backendFromSettings, type SettingReader } from './settings';
 import { warnSetting } from './vscodeSettings';
 import type { TrainingMonitor } from './training/trainingMonitor';
+import { SketchFeed } from './panels/sketchFeed';
 
 export interface PanelServices {
   extensionUri: vscode.Uri;
@@ -30,6 +31,8 @@ export interface PanelServices {
   mnist(): Promise<Mnist>;
   /** Runs with a progress notification; kept per model. */
   evaluateActiveModel(): Promise<Evaluation>;
+  /** The sketchpad's latest drawing, as the model saw it. */
+  sketches: SketchFeed;
 }
 
 export interface ClassifierOptions {
@@ -93,6 +96,8 @@ export function createPanelServices({
   const datasets = new PromiseCache<string, Mnist>();
   const mnist = () => datasets.get(dataDir, () => loadEngineHost().loadMnist(dataDir));
   const evaluations = new PromiseCache<string, Evaluation>();
+  const sketches = new SketchFeed();
+  context.subscriptions.push(sketches);
   return {
     extensionUri: context.extensionUri,
     log,
@@ -107,5 +112,6 @@ export function createPanelServices({
       evaluations.get(`${models.source().dir}@${(await models.metadata())?.date ?? ''}`, async () =>
         evaluateWithProgress(await classifier.get(), async () => (await mnist()).test, log),
       ),
+    sketches,
   };
 }

@@ -12,7 +12,8 @@
 //
 // First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then code-server sessions, one after the
 // other, each with its own user-data-dir (the .vsix is installed once into a shared throwaway extensions-dir):
-//  1. the UI: sketchpad drawing, Explorer classification, training and cancelling, summary, evaluation, screenshots;
+//  1. the UI: sketchpad drawing, the network panel, Explorer classification, training and cancelling, summary,
+//     evaluation, screenshots;
 //  2. "hostile": a workspace whose mnist.modelPath names a model whose model.json is /dev/zero (test/e2e/steps/hostile.ts);
 //  3. the native pass: "Install Native TensorFlow Backend" offline, then online from a local mirror of what
 //     tfjs-node's install step downloads (test/e2e/nativeMirror.ts), then mnist.backend "tensorflow" at work;
@@ -32,6 +33,7 @@ import { panelSteps } from './steps/panels';
 import { nativeSteps, writeNativeSettings } from './steps/native';
 import { nativeMirror, type NativeMirror } from './nativeMirror';
 import { sketchpadSteps } from './steps/sketchpad';
+import { networkSteps } from './steps/network';
 import { QUICK_TRAINING, trainingSteps, writeWorkspaceSettings } from './steps/training';
 import { launchBrowser, openWorkbench, type BrowserSession } from './workbench';
 
@@ -92,7 +94,10 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
     const started = mirror;
     await nativeSteps(ctx, userDataDir, started).finally(() => started.stop());
   } else {
-    if (wants('sketchpad')) await sketchpadSteps(ctx);
+    if (wants('sketchpad')) {
+      await sketchpadSteps(ctx);
+      await networkSteps(ctx);
+    }
     if (wants('classify')) await classifySteps(ctx);
     if (wants('training')) await trainingSteps(ctx);
     if (wants('panels')) await panelSteps(ctx);

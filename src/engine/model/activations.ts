@@ -44,6 +44,16 @@ export interface NetworkActivations {
   saliency: Saliency[];
 }
 
+export interface ConvolutionFilters {
+  /** The layer's name, e.g. "conv2d". */
+  layer: string;
+  /** Kernel height and width, e.g. [3, 3]. */
+  size: [number, number];
+  count: number;
+  /** count filters of height*width weights, one after the other (the first input channel's). */
+  weights: Float32Array;
+}
+
 const SALIENT_DIGITS = 3;
 
 /** Per model: a model with every layer's output as an output (it shares the layers' weights; never disposed). */
@@ -177,4 +187,19 @@ export function scores(model: tfl.LayersModel, input: tf.Tensor): tf.Tensor {
 
 function applyLayers(layers: tfl.layers.Layer[], input: tf.Tensor): tf.Tensor {
   return layers.reduce((x, layer) => layer.apply(x, { training: false }) as tf.Tensor, input);
+}
+
+/** The first Conv2D layer's filters, or undefined when the model has none. */
+export function firstConvolutionFilters(model: tfl.LayersModel): ConvolutionFilters | undefined {
+  const layer = model.layers.find((candidate) => candidate.getClassName() === 'Conv2D');
+  if (!layer) return undefined;
+  const kernel = layer.getWeights()[0];
+  const [height, width, , count] = kernel.shape as number[];
+  const values = kernel.dataSync() as Float32Array;
+  const inputs = kernel.shape[2]!;
+  const weights = new Float32Array(count * height * width);
+  for (let filter = 0; filter < count; filter++)
+    for (let position = 0; position < height * width; position++)
+      weights[filter * height * width + position] = values[position * inputs * count + filter];
+  return { layer: layer.name, size: [height, width], count, weights };
 }

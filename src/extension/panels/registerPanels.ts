@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ClassifyResultsPanel } from './classifyResultsPanel';
 import { EvaluationPanel } from './evaluationPanel';
 import { ModelSummaryPanel } from './modelSummaryPanel';
+import { NetworkPanel } from './networkPanel';
 import type { PanelKind } from './panelHost';
 import type { PanelServices } from '../services';
 import { SketchpadPanel } from './sketchpadPanel';
@@ -15,6 +16,7 @@ export function registerPanelSerializers(services: PanelServices): vscode.Dispos
     [ModelSummaryPanel.kind, (panel) => ModelSummaryPanel.revive(panel, services)],
     [EvaluationPanel.kind, (panel) => EvaluationPanel.revive(panel, services)],
     [ClassifyResultsPanel.kind, (panel, state) => ClassifyResultsPanel.revive(panel, services, state)],
+    [NetworkPanel.kind, (panel) => NetworkPanel.revive(panel, services)],
   ];
   return revivers.map(([kind, revive]) =>
     vscode.window.registerWebviewPanelSerializer(kind.viewType, {
@@ -26,12 +28,13 @@ export function registerPanelSerializers(services: PanelServices): vscode.Dispos
 }
 
 /**
- * Call when the active model changes: the sketchpad's model line, the summary, the evaluation and (before any run)
- * the training chart follow.
+ * Call when the active model changes: the sketchpad's model line, the summary, the evaluation, the network and
+ * (before any run) the training chart follow.
  */
 export function refreshModelPanels(): void {
   SketchpadPanel.refresh();
   TrainingChartPanel.refresh();
   ModelSummaryPanel.refresh();
   EvaluationPanel.refresh();
+  NetworkPanel.refresh();
 }

@@ -75,7 +75,9 @@ export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate>
     }
     try {
       const image = toMnistImage({ data, width, height, channels: 1 });
-      return predictionUpdate(requestId, await (await this.services.classifier()).classifyImage(image));
+      const update = predictionUpdate(requestId, await (await this.services.classifier()).classifyImage(image));
+      this.services.sketches.publish(image.pixels);
+      return update;
     } catch (err) {
       if (err instanceof NoDigitError) return { type: 'predictionError', requestId, message: 'Draw a digit first.' };
       this.services.log.error(`Sketchpad: prediction failed: ${errorMessage(err)}`);

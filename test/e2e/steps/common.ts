@@ -29,6 +29,7 @@ export const PANEL_TITLES = {
   summary: 'MNIST Model Summary',
   evaluation: 'MNIST Evaluation',
   classifyResults: 'Digit Classification',
+  network: 'MNIST Network',
 } as const;
 
 /** Clears the notification toasts and center, so the next wait sees only new notifications. */

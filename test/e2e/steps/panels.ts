@@ -191,4 +191,23 @@ export async function panelSteps(ctx: SuiteContext): Promise<void> {
     },
     180_000,
   );
+
+  await runner.check(
+    'screenshots: network panel for the drawn 2 (light, dark)',
+    async () => {
+      await runCommand(page, 'MNIST: Show Network');
+      const files = await panelScreenshots(ctx, PANEL_TITLES.network, 'network', async (f) => {
+        await until(
+          'the network status',
+          () => frameText(f, '#status'),
+          (t) => t === 'Predicted 2',
+          {
+            timeoutMs: 30_000,
+          },
+        );
+      });
+      return files.join(', ');
+    },
+    180_000,
+  );
 }

@@ -20,6 +20,7 @@ describe('activation and API', () => {
       'openSketchpad',
       'showTrainingChart',
       'showModelSummary',
+      'showNetwork',
       'evaluateModel',
       'classifyDigit',
       'useBundledModel',
