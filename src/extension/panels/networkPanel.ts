@@ -1,6 +1,6 @@
 // Host side of the network panel: every layer's output for the sketchpad's latest drawing, the first convolution's
-// filters and the top digits' saliency, recomputed when the drawing or the model changes (only the newest drawing
-// waits while one is computed, so the sketchpad stays as responsive as without it).
+// filters and the top digits' saliency, recomputed when the drawing or the model changes: for the newest drawing only,
+// at most every UPDATE_INTERVAL_MS, so that the sketchpad's own predictions stay as quick as without the panel.
 import * as vscode from 'vscode';
 import { NetworkRequestSchema, type NetworkRequest, type NetworkUpdate } from '../../shared/networkProtocol';
 import { errorMessage } from '../../shared/errors';
@@ -8,13 +8,16 @@ import { loadEngineHost } from '../loadEngineHost';
 import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
 import type { PanelServices } from '../services';
 import { activationsUpdate, filtersView } from './networkData';
+import { throttle } from '../../shared/throttle';
+
+/** One update takes about 10 ms of the extension host's thread (README, See inside the network). */
+const UPDATE_INTERVAL_MS = 100;
 
 export class NetworkPanel extends PanelHost<NetworkRequest, NetworkUpdate> {
   static readonly kind: PanelKind = { viewType: 'mnist.network', title: 'MNIST Network', page: 'network' };
   private static readonly slot = new PanelSlot<NetworkPanel>(NetworkPanel.kind);
 
-  private computing = false;
-  private pending: Float32Array | undefined;
+  private readonly update = throttle(() => void this.show(), UPDATE_INTERVAL_MS);
 
   /** Opens beside the active editor (the sketchpad), keeping the focus where it is. */
   static createOrShow(services: PanelServices): NetworkPanel {
@@ -35,7 +38,10 @@ export class NetworkPanel extends PanelHost<NetworkRequest, NetworkUpdate> {
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
     super(panel, services, NetworkPanel.kind, NetworkRequestSchema);
-    this.disposables.push(services.sketches.onDidPublish((pixels) => void this.show(pixels)));
+    this.disposables.push(
+      services.sketches.onDidPublish(() => this.update()),
+      { dispose: () => this.update.cancel() },
+    );
   }
 
   protected override onMessage(request: NetworkRequest): Promise<void> {
@@ -55,28 +61,20 @@ export class NetworkPanel extends PanelHost<NetworkRequest, NetworkUpdate> {
       this.post({ type: 'model', label }); // activeModelLabel has reported why
       return;
     }
-    const latest = this.services.sketches.latest;
-    if (latest) await this.show(latest);
+    if (this.services.sketches.latest) await this.show();
     else this.post({ type: 'waiting' });
   }
 
-  private async show(pixels: Float32Array): Promise<void> {
-    if (this.computing) {
-      this.pending = pixels;
-      return;
-    }
-    this.computing = true;
+  /** Shows the sketchpad's latest drawing. */
+  private async show(): Promise<void> {
+    const pixels = this.services.sketches.latest;
+    if (!pixels || this.isDisposed) return;
     try {
       const { model } = await (await this.services.classifier()).activeModel();
       this.post(activationsUpdate(pixels, loadEngineHost().networkActivations(model, pixels)));
     } catch (err) {
       this.services.log.warn(`Network: the activations could not be computed: ${errorMessage(err)}`);
       this.post({ type: 'activationsError', message: `The activations could not be computed: ${errorMessage(err)}` });
-    } finally {
-      this.computing = false;
-      const next = this.pending;
-      this.pending = undefined;
-      if (next && !this.isDisposed) await this.show(next);
     }
   }
 }

@@ -76,7 +76,7 @@ export class SketchpadPanel extends PanelHost<SketchpadRequest, SketchpadUpdate>
     try {
       const image = toMnistImage({ data, width, height, channels: 1 });
       const update = predictionUpdate(requestId, await (await this.services.classifier()).classifyImage(image));
-      this.services.sketches.publish(image.pixels);
+      setImmediate(() => this.services.sketches.publish(image.pixels)); // once the prediction has been posted
       return update;
     } catch (err) {
       if (err instanceof NoDigitError) return { type: 'predictionError', requestId, message: 'Draw a digit first.' };

@@ -125,48 +125,80 @@ function renderFilters(): void {
   byId('filters-section').hidden = false;
 }
 
-function layerBody(layer: LayerActivationView, bytes: Uint8Array, isOutput: boolean): HTMLElement {
+/** A layer's section, built once per model structure and redrawn in place for each drawing. */
+interface LayerView {
+  section: HTMLElement;
+  stats: HTMLElement;
+  draw(bytes: Uint8Array, layer: LayerActivationView): void;
+}
+
+function putGrey(canvas: HTMLCanvasElement, levels: Uint8Array): void {
+  canvas.getContext('2d')?.putImageData(new ImageData(greyRgba(levels), canvas.width, canvas.height), 0, 0);
+}
+
+function layerBody(layer: LayerActivationView, isOutput: boolean): [HTMLElement, LayerView['draw']] {
   const shape = layerShape(layer.shape);
   if (shape.kind === 'maps') {
-    const maps = Array.from({ length: shape.count }, (_, i) =>
-      canvasFrom(greyRgba(mapBytes(bytes, shape, i)), shape.width, shape.height, 'map'),
+    const maps = Array.from({ length: shape.count }, () =>
+      h('canvas', { class: 'map', width: shape.width, height: shape.height, 'aria-hidden': 'true' }),
     );
-    return h(
+    const body = h(
       'div',
       { class: 'maps', role: 'img', 'aria-label': `${shape.count} feature maps of ${shape.height}×${shape.width}` },
       ...maps,
     );
+    return [body, (bytes) => maps.forEach((canvas, i) => putGrey(canvas, mapBytes(bytes, shape, i)))];
   }
-  if (isOutput && shape.length === 10)
-    return h(
-      'ol',
-      { class: 'bars' },
-      ...Array.from(bytes, (b, digit) => barRow(digit, b / 255, formatPercent((b / 255) * layer.max, 0))),
-    );
+  if (isOutput && shape.length === 10) {
+    const list = h('ol', { class: 'bars' });
+    const draw = (bytes: Uint8Array, view: LayerActivationView) =>
+      list.replaceChildren(
+        ...Array.from(bytes, (b, digit) => barRow(digit, b / 255, formatPercent((b / 255) * view.max, 0))),
+      );
+    return [list, draw];
+  }
   if (shape.length <= MAX_BARS) {
-    const bars = Array.from(bytes, (b) => {
-      const bar = h('span', { class: 'unit' });
-      bar.style.height = `${(b / 255) * 100}%`;
-      return bar;
-    });
-    return h('div', { class: 'units', role: 'img', 'aria-label': `${shape.length} units` }, ...bars);
+    const bars = Array.from({ length: shape.length }, () => h('span', { class: 'unit' }));
+    const body = h('div', { class: 'units', role: 'img', 'aria-label': `${shape.length} units` }, ...bars);
+    return [body, (bytes) => bars.forEach((bar, i) => (bar.style.height = `${(bytes[i] / 255) * 100}%`))];
   }
-  return canvasFrom(greyRgba(bytes), shape.length, 1, 'strip');
+  const strip = h('canvas', { class: 'strip', width: shape.length, height: 1, 'aria-hidden': 'true' });
+  return [strip, (bytes) => putGrey(strip, bytes)];
 }
 
+let views: { key: string; layers: LayerView[] } | undefined;
+
 function renderLayers(layers: LayerActivationView[]): void {
-  byId('layers').replaceChildren(
-    ...layers.map((layer, i) => {
-      const bytes = base64ToBytes(layer.bytes);
-      return h(
-        'section',
-        { class: 'layer', 'data-layer': layer.name, 'data-fingerprint': fingerprint(bytes), 'aria-label': layer.name },
-        h('h3', {}, `${layer.name} `, h('span', { class: 'muted' }, `${layer.className} · ${shapeText(layer.shape)}`)),
-        h('p', { class: 'muted stats' }, statsText(layer)),
-        layerBody(layer, bytes, i === layers.length - 1),
-      );
-    }),
-  );
+  const key = layers.map((l) => `${l.name}:${l.shape.join('x')}`).join(',');
+  if (views?.key !== key) {
+    views = {
+      key,
+      layers: layers.map((layer, i) => {
+        const [body, draw] = layerBody(layer, i === layers.length - 1);
+        const stats = h('p', { class: 'muted stats' });
+        const section = h(
+          'section',
+          { class: 'layer', 'data-layer': layer.name, 'aria-label': layer.name },
+          h(
+            'h3',
+            {},
+            `${layer.name} `,
+            h('span', { class: 'muted' }, `${layer.className} · ${shapeText(layer.shape)}`),
+          ),
+          stats,
+          body,
+        );
+        return { section, stats, draw };
+      }),
+    };
+    byId('layers').replaceChildren(...views.layers.map((view) => view.section));
+  }
+  views.layers.forEach((view, i) => {
+    const bytes = base64ToBytes(layers[i].bytes);
+    view.draw(bytes, layers[i]);
+    view.stats.textContent = statsText(layers[i]);
+    view.section.dataset.fingerprint = fingerprint(bytes);
+  });
   byId('layers-section').hidden = false;
 }
 

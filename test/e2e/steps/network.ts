@@ -4,7 +4,7 @@ import type { FrameLocator } from 'playwright-core';
 import { assert, until } from '../runner';
 import { runCommand } from '../workbench';
 import { frameText, panel, PANEL_TITLES, type SuiteContext } from './common';
-import { clearPad, DIGIT_STROKES, drawStrokes, settledPrediction } from './sketchpad';
+import { clearPad, DIGIT_STROKES, drawStrokes, predictionRoundTrips, settledPrediction } from './sketchpad';
 
 /** Layer name → the fingerprint of what the panel draws for it. */
 async function layerFingerprints(frame: FrameLocator): Promise<Map<string, string>> {
@@ -75,6 +75,20 @@ export async function networkSteps(ctx: SuiteContext): Promise<void> {
       const unchanged = [...after].filter(([name, print]) => before.get(name) === print).map(([name]) => name);
       assert(after.size === 8 && unchanged.length === 0, `unchanged layers: ${unchanged.join(', ')}`);
       return `all ${after.size} layers changed`;
+    },
+    120_000,
+  );
+
+  await runner.check(
+    'network: prediction round trip with the network panel open, 20 requests',
+    async () => {
+      const frame = await panel(page, PANEL_TITLES.sketchpad);
+      const times = await predictionRoundTrips(frame, 20);
+      assert(
+        times.every((t) => Number.isFinite(t) && t >= 0),
+        `round trips ${times.join(', ')}`,
+      );
+      return `round trip p50 ${times[10]} ms, max ${times[19]} ms (compare with the sketchpad's own check; not a pass/fail limit)`;
     },
     120_000,
   );

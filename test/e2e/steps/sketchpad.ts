@@ -131,6 +131,24 @@ async function inkAt(frame: FrameLocator, x: number, y: number): Promise<number>
   );
 }
 
+/** The round-trip times (ms, sorted) of `count` predictions asked for with the Predict button. */
+export async function predictionRoundTrips(frame: FrameLocator, count: number): Promise<number[]> {
+  const digit = frame.locator('#digit');
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const before = Number(await digit.getAttribute('data-predictions'));
+    await frame.locator('#predict').click();
+    await until(
+      'the next prediction',
+      async () => Number(await digit.getAttribute('data-predictions')),
+      (n) => n > before,
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    times.push(Number(await digit.getAttribute('data-round-trip-ms')));
+  }
+  return times.sort((a, b) => a - b);
+}
+
 export async function sketchpadSteps(ctx: SuiteContext): Promise<void> {
   const { page, runner } = ctx;
   let frame: FrameLocator | undefined;
@@ -188,21 +206,8 @@ export async function sketchpadSteps(ctx: SuiteContext): Promise<void> {
       frame = await panel(page, PANEL_TITLES.sketchpad);
       await drawStrokes(page, frame, DIGIT_STROKES[7]);
       await settledPrediction(frame);
-      const digit = frame.locator('#digit');
-      const times: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        const before = Number(await digit.getAttribute('data-predictions'));
-        await frame.locator('#predict').click();
-        await until(
-          'the next prediction',
-          async () => Number(await digit.getAttribute('data-predictions')),
-          (n) => n > before,
-          { timeoutMs: 10_000, intervalMs: 20 },
-        );
-        times.push(Number(await digit.getAttribute('data-round-trip-ms')));
-      }
+      const times = await predictionRoundTrips(frame, 20);
       await clearPad(frame);
-      times.sort((a, b) => a - b);
       assert(
         times.every((t) => Number.isFinite(t) && t >= 0),
         `round trips ${times.join(', ')}`,
