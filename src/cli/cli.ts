@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { runTorchReference } from './torchReference';
 import { availableParallelism } from 'node:os';
 import { evaluate, type Evaluation } from '../engine/evaluate';
+import { robustnessReport } from '../engine/robustness';
 import { loadMnist } from '../engine/data/idx';
 import { BUNDLES, builtFile, bundledModelDir, defaultDataDir } from '../engine/paths';
 import { pngToMnistImage, readPngFile } from '../engine/image/png';
@@ -43,7 +44,7 @@ const USAGE = `Usage: npm run mnist -- <command> [options]
 
 Commands:
   train     [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--limit N] [--augment] [--seed N] [--out DIR]
-  evaluate  [--model M] [--limit N]
+  evaluate  [--model M] [--limit N] [--robustness [--seed N]]   (--robustness: accuracy under 12 corruptions)
   classify  FILE... [--model M]
   summary   [--model M]
   activations FILE [--model M]   (each layer's output shape and activation statistics; the saliency map's strongest pixels)
@@ -70,6 +71,7 @@ const OPTIONS = {
   patience: { type: 'string' },
   seed: { type: 'string' },
   augment: { type: 'boolean', default: false },
+  robustness: { type: 'boolean', default: false },
   repeats: { type: 'string' },
   'vs-torch': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -116,7 +118,7 @@ function numberOrText(raw: string): number | string {
   return raw.trim() !== '' && !Number.isNaN(value) ? value : raw;
 }
 
-function integer(values: Values, name: 'limit' | 'repeats', fallback: number): number {
+function integer(values: Values, name: 'limit' | 'repeats' | 'seed', fallback: number): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -137,6 +139,7 @@ function progressLine(json: boolean) {
       show(`[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${formatBatch(p)}`);
     },
     evaluating: (done: number, total: number) => show(formatEvaluating(done, total)),
+    message: show,
     clear: () => show(''),
   };
 }
@@ -226,6 +229,7 @@ async function trainCommand(values: Values) {
 }
 
 async function evaluateCommand(values: Values) {
+  if (values.robustness) return robustnessCommand(values);
   const backend = await startBackend(values, 'evaluation');
   const { model } = await loadModel(modelDir(values));
   const data = loadMnist(defaultDataDir());
@@ -240,6 +244,43 @@ async function evaluateCommand(values: Values) {
     per_class_accuracy: evaluation.perClassAccuracy,
     confusion: evaluation.confusion,
     misclassified: evaluation.misclassified.length,
+  };
+}
+
+async function robustnessCommand(values: Values) {
+  const backend = await startBackend(values, 'evaluation');
+  const { model } = await loadModel(modelDir(values));
+  const data = loadMnist(defaultDataDir());
+  const seed = values.seed === undefined ? undefined : integer(values, 'seed', 1);
+  const progress = progressLine(values.json);
+  const report = await robustnessReport(model, data.test, {
+    limit: integer(values, 'limit', 0),
+    seed,
+    onProgress: (done, total) => progress.message(`Robustness · ${done}/${total} (clean and each corruption)`),
+  });
+  progress.clear();
+  disposeModel(model);
+  const rows = [report.clean, ...report.corruptions];
+  log(values.json, `Accuracy on ${formatCount(report.n)} test digits (seed ${report.seed}):`);
+  for (const row of rows)
+    log(
+      values.json,
+      `${row.label.padEnd(36)}${formatPercent(row.accuracy, 2).padStart(8)}${row.unreadable ? `  (${row.unreadable} unreadable)` : ''}`,
+    );
+  log(values.json, `${'Mean over the corruptions'.padEnd(36)}${formatPercent(report.meanCorrupted, 2).padStart(8)}`);
+  const summary = ({ name, label, accuracy, unreadable }: (typeof rows)[number]) => ({
+    name,
+    label,
+    accuracy,
+    unreadable,
+  });
+  return {
+    backend: backend.name,
+    n: report.n,
+    seed: report.seed,
+    clean: summary(report.clean),
+    corruptions: report.corruptions.map(summary),
+    meanCorrupted: report.meanCorrupted,
   };
 }
 
