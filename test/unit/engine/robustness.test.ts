@@ -1,6 +1,6 @@
 // The robustness report on the bundled model and real MNIST test digits: seeded, every corruption reported, and the
 // ones the preprocessing undoes (dark ink on light paper) score as the clean digits do.
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { strict as assert } from 'node:assert';
 import { startTestBackend } from '../../testBackend';
 import { loadModel } from '../../../src/engine/model/storage';
