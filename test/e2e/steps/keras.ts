@@ -21,6 +21,8 @@ import { clearPad, DIGIT_STROKES, drawStrokes, settledPrediction } from './sketc
 /** The first seed's CNN, written by Keras 3.15.1 (test/fixtures/keras/README.md). */
 const SEED_MODEL = 'mnist_model.keras';
 const EXPORTED = 'exported_model.keras';
+/** A file's editor tab shows its name and its extension apart: the name is the tab's label-name. */
+const tabName = (file: string) => path.parse(file).name;
 
 /** Puts the seed's model file into the workspace (before the workbench opens). */
 export function copyKerasModel(repo: string, workspace: string): void {
@@ -49,9 +51,13 @@ export async function kerasSteps(ctx: SuiteContext): Promise<void> {
   await runner.check(
     `keras: a click on ${SEED_MODEL} in the Explorer opens the Keras model editor with its 8 layers`,
     async () => {
+      // From the bundled model; the command also waits until the workbench knows the extension's editors (a click
+      // before that opens the text editor).
+      await runCommand(page, 'MNIST: Use Bundled Model', 60_000);
+      await waitForNotification(page, /MNIST: using the bundled model/);
       await runCommand(page, 'View: Show Explorer');
       await explorerItem(page, SEED_MODEL).click({ timeout: 30_000 });
-      const frame = await panel(page, SEED_MODEL, 60_000);
+      const frame = await panel(page, tabName(SEED_MODEL), 60_000);
       const { types, totals, blocks } = await editorLayers(frame);
       const expected = ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'Flatten', 'Dense', 'Dense'];
       assert(types.join() === expected.join(), `layer types ${JSON.stringify(types)}`);
@@ -60,7 +66,12 @@ export async function kerasSteps(ctx: SuiteContext): Promise<void> {
       assert(buttons.join() === 'Use as Active Model,Evaluate', `buttons ${JSON.stringify(buttons)}`);
       if (process.env.E2E_SCREENSHOTS_DIR) {
         await tidyLayout(page);
-        const files = await panelScreenshots(ctx, SEED_MODEL, 'keras', async (f) => void (await editorLayers(f)));
+        const files = await panelScreenshots(
+          ctx,
+          tabName(SEED_MODEL),
+          'keras',
+          async (f) => void (await editorLayers(f)),
+        );
         return `${types.length} layers · ${totals}; ${files.join(', ')}`;
       }
       return `${types.length} layers · ${totals}`;
@@ -70,7 +81,7 @@ export async function kerasSteps(ctx: SuiteContext): Promise<void> {
 
   await runner.check('keras: "Use as Active Model" makes it the active model; the status bar names it', async () => {
     await clearNotifications(page);
-    const frame = await panel(page, SEED_MODEL);
+    const frame = await panel(page, tabName(SEED_MODEL));
     await frame.locator('.actions vscode-button', { hasText: 'Use as Active Model' }).click();
     await waitForNotification(page, /MNIST: using the model mnist_model\.keras\./, 60_000);
     const text = await until(
@@ -118,7 +129,7 @@ export async function kerasSteps(ctx: SuiteContext): Promise<void> {
       const text = await waitForNotification(page, done, 60_000);
       assert(existsSync(target), `${target} was not written`);
       await clickNotificationButton(page, done, 'Open');
-      const frame = await panel(page, EXPORTED, 60_000);
+      const frame = await panel(page, tabName(EXPORTED), 60_000);
       const { types, totals } = await editorLayers(frame);
       assert(types.filter((t) => t === 'Conv2D').length === 3 && types.includes('Dense'), `layer types ${types}`);
       assert(totals === 'Total parameters: 93,322 · Trainable: 93,322 · Non-trainable: 0', `totals "${totals}"`);
