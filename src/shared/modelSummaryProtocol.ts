@@ -20,7 +20,7 @@ export interface LayerView {
 }
 
 export interface ModelInfoView {
-  /** "bundled", "trained", "custom" or "opened". */
+  /** "bundled", "trained", "custom", "opened" (the active model's kind), or "file" (the Keras model editor's). */
   source: string;
   /** The model's folder or Keras file. */
   path: string;

@@ -117,10 +117,19 @@ export async function pickQuickInputItem(page: Page, label: string, timeoutMs = 
  * path: types `file` (absolute) over the proposed path and accepts it.
  */
 export async function answerFileDialog(page: Page, file: string, timeoutMs = 30_000): Promise<void> {
-  await quickInputBox(page).waitFor({ timeout: timeoutMs });
-  await quickInputBox(page).fill(file);
-  await quickInputBox(page).press('Enter');
-  await quickInputBox(page).waitFor({ state: 'hidden', timeout: timeoutMs });
+  const box = quickInputBox(page);
+  const deadline = Date.now() + timeoutMs;
+  await box.waitFor({ timeout: timeoutMs });
+  // The dialog puts its proposal in and completes what is typed, both asynchronously: type until the box holds `file`.
+  for (;;) {
+    await box.fill(file);
+    await page.waitForTimeout(500);
+    const value = await box.inputValue();
+    if (value === file) break;
+    if (Date.now() > deadline) throw new Error(`the file dialog holds "${value}", not "${file}"`);
+  }
+  await box.press('Enter');
+  await box.waitFor({ state: 'hidden', timeout: Math.max(1, deadline - Date.now()) });
 }
 
 /** Clicks the button `label` of the notification whose text matches `pattern`. */

@@ -49,8 +49,9 @@ class KerasModelEditor extends PanelHost<ModelSummaryRequest, ModelSummaryUpdate
     try {
       if (this.uri.scheme !== 'file') throw new Error("only models on this machine's disk can be read");
       const { summary, metadata } = await this.services.summarizeModelFile(path);
-      const source = { kind: 'opened', path } as const;
-      this.post({ type: 'summary', summary: summaryView(summary, { source, metadata }), modelFile: true });
+      const view = summaryView(summary, { source: { kind: 'opened', path }, metadata });
+      // Its source is the file, which need not be the active model.
+      this.post({ type: 'summary', summary: { ...view, model: { ...view.model, source: 'file' } }, modelFile: true });
     } catch (err) {
       const message = errorMessage(err);
       this.services.log.warn(`Keras model editor: ${message}`);

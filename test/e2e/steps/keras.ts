@@ -1,7 +1,7 @@
 // Step 7: Keras files. The first seed's mnist_model.keras, opened with a click in the Explorer, shows its 8 layers in
-// the Keras model editor; "Use as Active Model" makes it active (status bar, sketchpad). "Export Model as Keras…"
+// the Keras model editor (a damaged file an error naming it); "Use as Active Model" makes it active (status bar, sketchpad). "Export Model as Keras…"
 // writes the bundled model through the save dialog, and the export opens in the editor again.
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { assert, until } from '../runner';
@@ -21,12 +21,14 @@ import { clearPad, DIGIT_STROKES, drawStrokes, settledPrediction } from './sketc
 /** The first seed's CNN, written by Keras 3.15.1 (test/fixtures/keras/README.md). */
 const SEED_MODEL = 'mnist_model.keras';
 const EXPORTED = 'exported_model.keras';
+const BROKEN = 'broken.keras';
 /** A file's editor tab shows its name and its extension apart: the name is the tab's label-name. */
 const tabName = (file: string) => path.parse(file).name;
 
-/** Puts the seed's model file into the workspace (before the workbench opens). */
+/** Puts the seed's model file, and a .keras file that is no zip archive, into the workspace (before the workbench opens). */
 export function copyKerasModel(repo: string, workspace: string): void {
   copyFileSync(path.join(repo, 'test', 'fixtures', 'keras', 'seed000', SEED_MODEL), path.join(workspace, SEED_MODEL));
+  writeFileSync(path.join(workspace, BROKEN), 'not a zip archive');
 }
 
 /** The layer table's types, once the editor shows it, and the totals line. */
@@ -137,4 +139,16 @@ export async function kerasSteps(ctx: SuiteContext): Promise<void> {
     },
     120_000,
   );
+
+  // Last: a click on another file replaces the preview editors above.
+  await runner.check(`keras: ${BROKEN}, no zip archive, shows an error naming it in the editor`, async () => {
+    await runCommand(page, 'View: Show Explorer');
+    await explorerItem(page, BROKEN).click({ timeout: 30_000 });
+    const frame = await panel(page, tabName(BROKEN), 60_000);
+    const error = await frameText(frame, 'p.error', 60_000);
+    const file = path.join(workspace, BROKEN);
+    assert(error.includes(`${file}: is not a readable zip archive`), `error "${error}"`);
+    assert((await frame.locator('.actions vscode-button').count()) === 0, 'the editor offers buttons for it');
+    return `"${error}"`;
+  });
 }
