@@ -1,4 +1,4 @@
-// Extension-host suite: MNIST: Open Model… on the reference Keras files (the active model then answers), a damaged
+// Extension-host suite: a .keras file in mnist.modelPath; MNIST: Open Model… on the reference Keras files (the active model then answers), a damaged
 // file refused with the active model kept, Export Model as Keras of the bundled model opened again with the same
 // predictions, and the Keras model editor for .keras (by default) and .h5 (through Open With).
 import { strict as assert } from 'node:assert';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelSource } from '../../../src/engine/classifier';
 import type { MnistApi } from '../../../src/extension/extension';
-import { activateExtension, fixture, kerasFixture } from './helpers';
+import { activateExtension, fixture, kerasFixture, setTrainingSettings } from './helpers';
 
 type Result = Awaited<ReturnType<MnistApi['classifyPng']>>;
 
@@ -19,7 +19,7 @@ function activeEditorViewType(): string | undefined {
   return input instanceof vscode.TabInputCustom ? input.viewType : undefined;
 }
 
-describe('Keras models: Open Model, Export Model as Keras, the model editor', () => {
+describe('Keras models: mnist.modelPath, Open Model, Export Model as Keras, the model editor', () => {
   let api: MnistApi;
   let seven: Uint8Array;
   let bundled: Result;
@@ -37,6 +37,18 @@ describe('Keras models: Open Model, Export Model as Keras, the model editor', ()
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('mnist.useBundledModel');
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes a .keras file in mnist.modelPath, and goes back to the bundled model when it is cleared', async () => {
+    try {
+      await setTrainingSettings({ modelPath: kerasFixture('seed003/model.keras').fsPath });
+      const result = await api.classifyPng(seven);
+      assert.equal(result.digit, 7);
+      assert.notDeepEqual(result.probabilities, bundled.probabilities, 'the bundled model answered');
+    } finally {
+      await setTrainingSettings({ modelPath: undefined });
+    }
+    assert.deepEqual((await api.classifyPng(seven)).probabilities, bundled.probabilities);
   });
 
   for (const name of ['seed000/mnist_model.keras', 'seed000/mnist_model.h5', 'mlp/mnist_mlp.h5']) {
