@@ -16,9 +16,10 @@ export interface Classification extends Prediction {
 }
 
 export interface ModelSource {
-  dir: string;
-  /** "bundled", "trained" or "custom" (the mnist.modelPath setting). */
-  kind: 'bundled' | 'trained' | 'custom';
+  /** A TensorFlow.js Layers folder, or a Keras file (.keras, .h5). */
+  path: string;
+  /** "bundled", "trained", "custom" (the mnist.modelPath setting) or "opened" (MNIST: Open Model…). */
+  kind: 'bundled' | 'trained' | 'custom' | 'opened';
 }
 
 export interface ActiveModel {
@@ -27,14 +28,14 @@ export interface ActiveModel {
   source: ModelSource;
 }
 
-/** Folders whose failed load is remembered. */
+/** Models whose failed load is remembered. */
 const REMEMBERED_FAILURES = 8;
 
 export class DigitClassifier {
   private backend: Promise<BackendChoice> | undefined;
   private active: Promise<ActiveModel> | undefined;
   private source: ModelSource;
-  /** Per folder, the error of its last failed load and the folder's stamp (folderStamp) at that time. */
+  /** Per model path, the error of its last failed load and the path's stamp (folderStamp) at that time. */
   private readonly failures = new Map<string, { stamp: string; error: unknown }>();
 
   constructor(
@@ -62,29 +63,29 @@ export class DigitClassifier {
     if (!this.active) {
       const source = this.source;
       this.active = this.startBackend()
-        .then(() => this.load(source.dir))
+        .then(() => this.load(source.path))
         .then(({ model, metadata }) => ({ model, metadata, source }));
       this.active.catch(() => (this.active = undefined));
     }
     return this.active;
   }
 
-  /** Loads `dir`; throws the error of its last load at once when no file in it has changed since. */
-  private async load(dir: string): Promise<StoredModel> {
-    const stamp = await folderStamp(dir);
-    const failure = this.failures.get(dir);
+  /** Loads `path`; throws the error of its last load at once when no file of it has changed since. */
+  private async load(path: string): Promise<StoredModel> {
+    const stamp = await folderStamp(path);
+    const failure = this.failures.get(path);
     if (failure?.stamp === stamp) throw failure.error;
-    this.failures.delete(dir);
+    this.failures.delete(path);
     try {
-      return await loadModel(dir);
+      return await loadModel(path);
     } catch (error) {
-      this.failures.set(dir, { stamp, error });
+      this.failures.set(path, { stamp, error });
       if (this.failures.size > REMEMBERED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
       throw error;
     }
   }
 
-  /** Switches to another model folder; the old model is freed once loaded ones are no longer in use. */
+  /** Switches to another model; the old model is freed once loaded ones are no longer in use. */
   async useModel(source: ModelSource): Promise<ActiveModel> {
     const previous = this.active;
     this.source = source;

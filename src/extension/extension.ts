@@ -1,11 +1,14 @@
 // Wires the extension together. Nothing here loads TensorFlow or MNIST: they load on first use.
 import * as vscode from 'vscode';
 import { classifyCommand, type FileClassification } from './commands/classify';
+import { exportKeras } from './commands/exportKeras';
+import { openModel } from './commands/openModel';
 import { installNativeBackend, nativeBackendDir } from './commands/nativeBackend';
 import { TrainingController } from './commands/training';
 import { ModelManager } from './modelManager';
 import { ClassifyResultsPanel } from './panels/classifyResultsPanel';
 import { EvaluationPanel } from './panels/evaluationPanel';
+import { registerKerasModelEditor } from './panels/kerasModelEditor';
 import { ModelSummaryPanel } from './panels/modelSummaryPanel';
 import { NetworkPanel } from './panels/networkPanel';
 import { refreshModelPanels, registerPanelSerializers } from './panels/registerPanels';
@@ -61,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
     'mnist.classifyDigit': (clicked?: vscode.Uri, selected?: vscode.Uri[]) =>
       classifyFiles(services, clicked, selected),
     'mnist.useBundledModel': () => useBundledModel(models),
+    'mnist.openModel': (target?: vscode.Uri) => openModel(services, models, target),
+    'mnist.exportKeras': (target?: vscode.Uri) => exportKeras(services, models, target),
     'mnist.installNativeBackend': () => installNativeBackend(context, log),
   };
   context.subscriptions.push(
@@ -71,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
     models.onDidChange(() => refreshModelPanels()),
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
     ...registerPanelSerializers(services),
+    ...registerKerasModelEditor(services),
     classifier,
   );
 

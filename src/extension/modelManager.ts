@@ -1,5 +1,6 @@
-// Which model is active: mnist.modelPath if set (and the workspace trusted, and not put aside by Use Bundled Model),
-// else the last trained one (if chosen), else the bundled one. A model that cannot be loaded is reported once.
+// Which model is active: mnist.modelPath if set (and the workspace trusted, and not put aside by Use Bundled Model or
+// Open Model), else the one chosen last: trained, opened (MNIST: Open Model…) or bundled. A model that cannot be loaded
+// is reported once.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +11,11 @@ import { errorMessage } from '../shared/errors';
 import { modelPathFromSettings, resolveModelPath } from './settings';
 import { readMnistSetting, warnSetting } from './vscodeSettings';
 
+/** "bundled", "trained" or "opened": the model chosen last. */
 const ACTIVE_MODEL_KEY = 'mnist.activeModel';
-/** The mnist.modelPath value (as written) that Use Bundled Model put aside in this workspace. */
+/** The folder or Keras file chosen with Open Model. */
+const OPENED_MODEL_KEY = 'mnist.openedModel';
+/** The mnist.modelPath value (as written) that Use Bundled Model or Open Model put aside in this workspace. */
 const SET_ASIDE_KEY = 'mnist.setAsideModelPath';
 
 export class ModelManager implements vscode.Disposable {
@@ -19,7 +23,7 @@ export class ModelManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   readonly trainedDir: string;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
-  /** Load failures already shown (folder and message), so that the sketchpad's strokes do not repeat them. */
+  /** Load failures already shown (model path and message), so that the sketchpad's strokes do not repeat them. */
   private readonly reported = new Set<string>();
 
   constructor(
@@ -38,17 +42,21 @@ export class ModelManager implements vscode.Disposable {
 
   /** Computed fresh each time (no file is read), so settings and files changed elsewhere are respected. */
   source(): ModelSource {
-    const custom = this.customDir();
-    if (custom) return { dir: custom, kind: 'custom' };
-    if (this.context.globalState.get(ACTIVE_MODEL_KEY) === 'trained' && existsSync(join(this.trainedDir, MODEL_FILE))) {
-      return { dir: this.trainedDir, kind: 'trained' };
+    const custom = this.customPath();
+    if (custom) return { path: custom, kind: 'custom' };
+    const chosen = this.context.globalState.get(ACTIVE_MODEL_KEY);
+    if (chosen === 'trained' && existsSync(join(this.trainedDir, MODEL_FILE))) {
+      return { path: this.trainedDir, kind: 'trained' };
     }
-    return { dir: bundledModelDir(this.context.extensionPath), kind: 'bundled' };
+    const opened = this.context.globalState.get(OPENED_MODEL_KEY);
+    if (chosen === 'opened' && typeof opened === 'string' && existsSync(opened))
+      return { path: opened, kind: 'opened' };
+    return { path: bundledModelDir(this.context.extensionPath), kind: 'bundled' };
   }
 
   /** What the active model's folder records about itself (read asynchronously, size-bounded). */
   metadata(): Promise<ModelMetadata | undefined> {
-    return readModelMetadata(this.source().dir);
+    return readModelMetadata(this.source().path);
   }
 
   async useTrained(): Promise<void> {
@@ -59,15 +67,27 @@ export class ModelManager implements vscode.Disposable {
   /** Uses the bundled model; a mnist.modelPath set now is put aside in this workspace until the setting changes. */
   async useBundled(): Promise<void> {
     await this.context.globalState.update(ACTIVE_MODEL_KEY, 'bundled');
-    await this.context.workspaceState.update(SET_ASIDE_KEY, modelPathFromSettings(readMnistSetting));
+    await this.setAsideModelPath();
     await this.switchTo(this.source());
   }
 
-  /** Shows, once per folder and problem, why the active model cannot be loaded, with a way back to the bundled one. */
+  /** Uses a model folder or Keras file (checked by the caller); mnist.modelPath is put aside as by useBundled. */
+  async useOpened(path: string): Promise<void> {
+    await this.context.globalState.update(OPENED_MODEL_KEY, path);
+    await this.context.globalState.update(ACTIVE_MODEL_KEY, 'opened');
+    await this.setAsideModelPath();
+    await this.switchTo(this.source());
+  }
+
+  private setAsideModelPath(): Thenable<void> {
+    return this.context.workspaceState.update(SET_ASIDE_KEY, modelPathFromSettings(readMnistSetting));
+  }
+
+  /** Shows, once per model and problem, why the active model cannot be loaded, with a way back to the bundled one. */
   reportLoadFailure(err: unknown): void {
     const source = this.source();
     const message = errorMessage(err);
-    const key = `${source.dir}\n${message}`;
+    const key = `${source.path}\n${message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
     const actions = source.kind === 'bundled' ? [] : ['Use Bundled Model'];
@@ -81,12 +101,12 @@ export class ModelManager implements vscode.Disposable {
       });
   }
 
-  /** The folder mnist.modelPath names, unless it is empty, unusable (warned about) or put aside. */
-  private customDir(): string | undefined {
+  /** The folder or Keras file mnist.modelPath names, unless it is empty, unusable (warned about) or put aside. */
+  private customPath(): string | undefined {
     const value = modelPathFromSettings(readMnistSetting, warnSetting);
     if (!value || value === this.context.workspaceState.get(SET_ASIDE_KEY)) return undefined;
     const resolved = resolveModelPath(value, { workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
-    if ('dir' in resolved) return resolved.dir;
+    if ('path' in resolved) return resolved.path;
     warnSetting('mnist.modelPath', resolved.problem.replace(/^mnist\.modelPath /, ''));
     return undefined;
   }
@@ -108,6 +128,7 @@ export function describeSource(source: ModelSource): string {
   return {
     bundled: 'bundled model',
     trained: 'your trained model',
-    custom: `model from mnist.modelPath (${source.dir})`,
+    custom: `model from mnist.modelPath (${source.path})`,
+    opened: `model ${source.path}`,
   }[source.kind];
 }

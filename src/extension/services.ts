@@ -4,10 +4,12 @@ import type * as vscode from 'vscode';
 import type { DigitClassifier, ModelSource } from '../engine/classifier';
 import type { Mnist } from '../engine/data/idx';
 import type { Evaluation } from '../engine/evaluate';
+import { folderStamp } from '../engine/model/modelFiles';
 import { defaultDataDir } from '../engine/paths';
 import { evaluateWithProgress } from './commands/evaluation';
 import { loadEngineHost } from './loadEngineHost';
 import type { ModelMetadata } from '../engine/model/metadata';
+import type { ModelSummary } from '../engine/model/summary';
 import type { ModelManager } from './modelManager';
 import { PromiseCache } from './promiseCache';
 import { backendFromSettings, type SettingReader } from './settings';
@@ -21,7 +23,7 @@ export interface PanelServices {
   /** Creates the classifier (and loads TensorFlow.js) on first use. */
   classifier(): Promise<DigitClassifier>;
   trainingMonitor: TrainingMonitor;
-  /** What the active model's folder records about it (read from disk at each call). */
+  /** What the active model's folder records about it (read from disk at each call; none for a Keras file). */
   activeModelMetadata(): Promise<ModelMetadata | undefined>;
   /** Shows, once per model and problem, why the active model cannot be loaded. */
   reportModelFailure(err: unknown): void;
@@ -31,6 +33,8 @@ export interface PanelServices {
   mnist(): Promise<Mnist>;
   /** Runs with a progress notification; kept per model. */
   evaluateActiveModel(): Promise<Evaluation>;
+  /** Loads a model folder or Keras file that need not be the active one, summarises it and frees it. */
+  summarizeModelFile(path: string): Promise<{ summary: ModelSummary; metadata?: ModelMetadata }>;
   /** The sketchpad's latest drawing, as the model saw it. */
   sketches: SketchFeed;
 }
@@ -107,11 +111,17 @@ export function createPanelServices({
     reportModelFailure: (err) => models.reportLoadFailure(err),
     stopTraining,
     mnist,
-    evaluateActiveModel: async () =>
-      // Keyed by folder and training date: a retrained model in the same folder is evaluated anew.
-      evaluations.get(`${models.source().dir}@${(await models.metadata())?.date ?? ''}`, async () =>
+    evaluateActiveModel: async () => {
+      // Keyed by path and the files' stamp: a model retrained or replaced at the same path is evaluated anew.
+      const { path } = models.source();
+      return evaluations.get(`${path}@${await folderStamp(path)}`, async () =>
         evaluateWithProgress(await classifier.get(), async () => (await mnist()).test, log),
-      ),
+      );
+    },
+    summarizeModelFile: async (path) => {
+      await classifier.get(); // starts the backend the model is built on
+      return loadEngineHost().summarizeModelFile(path);
+    },
     sketches,
   };
 }

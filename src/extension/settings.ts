@@ -42,7 +42,7 @@ export function backendFromSettings(read: SettingReader, warn = ignore): Backend
 export function modelPathFromSettings(read: SettingReader, warn = ignore): string | undefined {
   const value = read('modelPath');
   if (value !== undefined && typeof value !== 'string') {
-    warn('mnist.modelPath', `must be a folder path, a string (got ${JSON.stringify(value)})`);
+    warn('mnist.modelPath', `must be a path, a string (got ${JSON.stringify(value)})`);
     return undefined;
   }
   return value?.trim() || undefined;
@@ -55,10 +55,11 @@ export interface PathContext {
 }
 
 /**
- * The folder a mnist.modelPath value names: `~` is the home folder, `${workspaceFolder}` the first workspace folder,
- * and a relative path is relative to that folder. A problem (naming the setting) when it cannot be resolved.
+ * The model folder or Keras file a mnist.modelPath value names: `~` is the home folder, `${workspaceFolder}` the first
+ * workspace folder, and a relative path is relative to that folder. A problem (naming the setting) when it cannot be
+ * resolved.
  */
-export function resolveModelPath(value: string, context: PathContext): { dir: string } | { problem: string } {
+export function resolveModelPath(value: string, context: PathContext): { path: string } | { problem: string } {
   const home = context.home ?? homedir();
   const folder = context.workspaceFolder;
   if (value.includes('${workspaceFolder}') && !folder) {
@@ -66,7 +67,7 @@ export function resolveModelPath(value: string, context: PathContext): { dir: st
   }
   let path = value.replaceAll('${workspaceFolder}', folder ?? '');
   if (path === '~' || path.startsWith('~/') || path.startsWith('~\\')) path = join(home, path.slice(1));
-  if (isAbsolute(path)) return { dir: resolve(path) };
+  if (isAbsolute(path)) return { path: resolve(path) };
   if (!folder) return { problem: `mnist.modelPath is a relative path (${value}), but no folder is open` };
-  return { dir: resolve(folder, path) };
+  return { path: resolve(folder, path) };
 }

@@ -1,8 +1,13 @@
-// The model summary's messages: the active model's layers and metadata out.
+// The model summary's messages: a model's layers and metadata out — the active model's (the Model Summary panel) or a
+// model file's (the Keras model editor, which also offers to make it the active model or to evaluate it).
 import * as v from 'valibot';
 import { ready } from './panelMessages';
 
-export const ModelSummaryRequestSchema = v.variant('type', [ready]);
+export const ModelSummaryRequestSchema = v.variant('type', [
+  ready,
+  v.strictObject({ type: v.literal('useAsActiveModel') }),
+  v.strictObject({ type: v.literal('evaluate') }),
+]);
 export type ModelSummaryRequest = v.InferOutput<typeof ModelSummaryRequestSchema>;
 
 export interface LayerView {
@@ -15,9 +20,10 @@ export interface LayerView {
 }
 
 export interface ModelInfoView {
-  /** "bundled", "trained" or "custom". */
+  /** "bundled", "trained", "custom", "opened" (the active model's kind), or "file" (the Keras model editor's). */
   source: string;
-  dir: string;
+  /** The model's folder or Keras file. */
+  path: string;
   architecture?: string;
   testAccuracy?: number;
   /** ISO 8601. */
@@ -40,4 +46,7 @@ export interface ModelSummaryView {
 }
 
 export type ModelSummaryUpdate =
-  { type: 'loading' } | { type: 'summary'; summary: ModelSummaryView } | { type: 'summaryError'; message: string };
+  | { type: 'loading' }
+  /** `modelFile`: the summary is of a model file, not the active model; the page offers its buttons. */
+  | { type: 'summary'; summary: ModelSummaryView; modelFile?: boolean }
+  | { type: 'summaryError'; message: string };

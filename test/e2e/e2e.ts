@@ -4,16 +4,15 @@
 //   npx tsx test/e2e/e2e.ts [EXT.vsix]
 //
 // Environment: E2E_TIME_LIMIT_MIN (overall limit, default 25), E2E_ONLY (comma-separated subset of
-// sketchpad,classify,training,panels,hostile,native,extension-host; the later UI steps need training; native needs
-// test/native/setup.sh's .cache/native), E2E_KEEP=1 (keep the
-// temporary folder), E2E_SCREENSHOTS_DIR (where the README screenshots go: by default the temporary folder, so a test
+// sketchpad,classify,training,panels,keras,hostile,native,extension-host; panels needs training; native needs
+// test/native/setup.sh's .cache/native), E2E_KEEP=1 (keep the temporary folder), E2E_SCREENSHOTS_DIR (where the README screenshots go: by default the temporary folder, so a test
 // run changes no tracked file; `npm run screenshots` sets docs/), E2E_EXTENSION_TESTS (the bundled extension-host
 // suite, default out/vscode-tests/index.js, which `npm run build` builds).
 //
 // First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then code-server sessions, one after the
 // other, each with its own user-data-dir (the .vsix is installed once into a shared throwaway extensions-dir):
 //  1. the UI: sketchpad drawing, the network panel, Explorer classification, training and cancelling, summary,
-//     evaluation, screenshots;
+//     evaluation, screenshots, Keras files (open with a click, make active, export);
 //  2. "hostile": a workspace whose mnist.modelPath names a model whose model.json is /dev/zero (test/e2e/steps/hostile.ts);
 //  3. the native pass: "Install Native TensorFlow Backend" offline, then online from a local mirror of what
 //     tfjs-node's install step downloads (test/e2e/nativeMirror.ts), then mnist.backend "tensorflow" at work;
@@ -29,6 +28,7 @@ import { classifySteps, WORKSPACE_PNGS } from './steps/classify';
 import type { SuiteContext } from './steps/common';
 import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
 import { hostileSteps } from './steps/hostile';
+import { copyKerasModel, kerasSteps } from './steps/keras';
 import { panelSteps } from './steps/panels';
 import { nativeSteps, writeNativeSettings } from './steps/native';
 import { nativeMirror, type NativeMirror } from './nativeMirror';
@@ -44,6 +44,7 @@ const limitMs = Number(process.env.E2E_TIME_LIMIT_MIN ?? 25) * 60_000;
 const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : undefined;
 const wants = (group: string) => !only || only.has(group);
 const fixtures = path.join(repo, 'test', 'fixtures', 'png');
+const kerasFixtures = path.join(repo, 'test', 'fixtures', 'keras');
 const screenshotsDir = process.env.E2E_SCREENSHOTS_DIR ? path.resolve(process.env.E2E_SCREENSHOTS_DIR) : undefined;
 const failuresDir = path.join(e2eCacheDir, 'failures');
 
@@ -62,6 +63,7 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
     writeNativeSettings(workspace);
     mirror = await nativeMirror(path.join(repo, '.cache', 'native', 'mirror'));
   } else writeWorkspaceSettings(workspace, QUICK_TRAINING);
+  if (!native && wants('keras')) copyKerasModel(repo, workspace);
 
   const failedBefore = runner.failed;
   const server = await startCodeServer({ ...dirs, userDataDir, workspace, env: mirror?.env });
@@ -101,6 +103,7 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
     if (wants('classify')) await classifySteps(ctx);
     if (wants('training')) await trainingSteps(ctx);
     if (wants('panels')) await panelSteps(ctx);
+    if (wants('keras')) await kerasSteps(ctx);
   }
 
   if (runner.failed > failedBefore)
@@ -136,7 +139,7 @@ async function main(): Promise<void> {
         180_000,
       );
       if (!installed) return;
-      if (['sketchpad', 'classify', 'training', 'panels'].some(wants)) await uiSession(root, dirs);
+      if (['sketchpad', 'classify', 'training', 'panels', 'keras'].some(wants)) await uiSession(root, dirs);
       if (wants('hostile')) {
         await hostileSteps(runner, root, { ...dirs, userDataDir: path.join(root, 'user-data-hostile') }).catch(
           (error: unknown) => runner.record({ name: 'hostile', ok: false, ms: 0, error: String(error) }),
@@ -152,6 +155,7 @@ async function main(): Promise<void> {
           runnerExtension: runnerExtensionPath(repo),
           runnerVsix: path.join(root, 'mnist-digits-test-runner.vsix'),
           fixtures: path.join(root, 'fixtures'),
+          kerasFixtures,
           report: path.join(root, 'extension-host-report.json'),
           timeoutMs: 8 * 60_000,
         }).catch((error: unknown) => runner.record({ name: 'extension host', ok: false, ms: 0, error: String(error) }));

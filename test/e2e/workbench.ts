@@ -112,6 +112,41 @@ export async function pickQuickInputItem(page: Page, label: string, timeoutMs = 
   await quickInputRow(page, label).click({ timeout: timeoutMs });
 }
 
+/**
+ * Answers a file dialog (showSaveDialog, showOpenDialog), which VS Code in a browser shows as a quick input holding a
+ * path: types `file` (absolute) over the proposed path and accepts it.
+ */
+export async function answerFileDialog(page: Page, file: string, timeoutMs = 30_000): Promise<void> {
+  const box = quickInputBox(page);
+  const deadline = Date.now() + timeoutMs;
+  await box.waitFor({ timeout: timeoutMs });
+  // The dialog puts its proposal in and completes what is typed, both asynchronously: type until the box holds `file`.
+  for (;;) {
+    await box.fill(file);
+    await page.waitForTimeout(500);
+    const value = await box.inputValue();
+    if (value === file) break;
+    if (Date.now() > deadline) throw new Error(`the file dialog holds "${value}", not "${file}"`);
+  }
+  await box.press('Enter');
+  await box.waitFor({ state: 'hidden', timeout: Math.max(1, deadline - Date.now()) });
+}
+
+/** Clicks the button `label` of the notification whose text matches `pattern`. */
+export async function clickNotificationButton(
+  page: Page,
+  pattern: RegExp,
+  label: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await page
+    .locator('.notification-list-item')
+    .filter({ has: page.locator('.notification-list-item-message', { hasText: pattern }) })
+    .first()
+    .getByRole('button', { name: label, exact: true })
+    .click({ timeout: timeoutMs });
+}
+
 /** Texts of the notifications currently shown (toasts and the notification center). */
 export async function notifications(page: Page): Promise<string[]> {
   return (await page.locator('.notification-list-item-message').allTextContents()).map((t) => t.trim());

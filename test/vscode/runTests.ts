@@ -13,7 +13,10 @@ async function main(): Promise<void> {
       extensionDevelopmentPath: root,
       extensionTestsPath: join(root, 'out', 'vscode-tests', 'index.js'),
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
-      extensionTestsEnv: { MNIST_TEST_FIXTURES: join(root, 'test', 'fixtures', 'png') },
+      extensionTestsEnv: {
+        MNIST_TEST_FIXTURES: join(root, 'test', 'fixtures', 'png'),
+        MNIST_TEST_KERAS_FIXTURES: join(root, 'test', 'fixtures', 'keras'),
+      },
     });
   } catch (err) {
     const message = String((err as Error).message ?? err);

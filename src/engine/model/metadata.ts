@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import { count, EpochResultSchema, finite, type EpochResult } from '../training/epochResult';
 import type { BatchLossPoint } from '../../shared/trainingChartProtocol';
 import { validationImageCount, type TrainOptions } from '../training/trainOptions';
-import { MODEL_LIMITS, readModelFile } from './modelFiles';
+import { isKerasFile, MODEL_LIMITS, readModelFile } from './modelFiles';
 
 export const MODEL_FILE = 'model.json';
 export const METADATA_FILE = 'metadata.json';
@@ -82,10 +82,14 @@ export function metadataOf(modelJson: unknown): ModelMetadata | undefined {
   return 'metadata' in checked ? checked.metadata : undefined;
 }
 
-/** The metadata embedded in the folder's model.json, or undefined when the folder holds no readable model. */
-export async function readModelMetadata(dir: string): Promise<ModelMetadata | undefined> {
+/**
+ * The metadata embedded in a folder's model.json; undefined when the folder holds no readable model, and for a Keras
+ * file (which records no training).
+ */
+export async function readModelMetadata(path: string): Promise<ModelMetadata | undefined> {
+  if (isKerasFile(path)) return undefined;
   try {
-    const bytes = await readModelFile(dir, MODEL_FILE, MODEL_LIMITS.modelJsonBytes);
+    const bytes = await readModelFile(path, MODEL_FILE, MODEL_LIMITS.modelJsonBytes);
     return metadataOf(JSON.parse(new TextDecoder().decode(bytes)));
   } catch {
     return undefined;

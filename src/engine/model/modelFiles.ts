@@ -19,6 +19,11 @@ export const MODEL_LIMITS = {
   kerasFileBytes: 800 * 2 ** 20,
 } as const;
 
+/** Keras model files, by their extension; anything else is a TensorFlow.js Layers folder. */
+export function isKerasFile(path: string): boolean {
+  return /\.(keras|h5|hdf5)$/i.test(path);
+}
+
 /** A model file that cannot be used, and why: the message starts with the file's path. */
 export class ModelFileError extends Error {
   constructor(

@@ -21,7 +21,7 @@ import { DIGIT_CLASSES } from '../../shared/mnistImage';
 import type { TrainResult } from '../training/train';
 import type { TrainOptions } from '../training/trainOptions';
 import { METADATA_FILE, metadataOf, MODEL_FILE, type ModelMetadata } from './metadata';
-import { MODEL_LIMITS, ModelFileError, readModelFile, readWeightFiles } from './modelFiles';
+import { isKerasFile, MODEL_LIMITS, ModelFileError, readModelFile, readWeightFiles } from './modelFiles';
 import { buildModel, checkTopology, planModel } from './topology';
 import { IMAGE_INPUT_SHAPES } from '../predict';
 import { checkFinite, checkWeightsManifest, type WeightsPlan } from './weightsManifest';
@@ -29,7 +29,8 @@ import { checkFinite, checkWeightsManifest, type WeightsPlan } from './weightsMa
 export interface StoredModel {
   model: LayersModel;
   metadata?: ModelMetadata;
-  dir: string;
+  /** The folder or Keras file it was loaded from. */
+  path: string;
 }
 
 /** Write to a temporary name, flush, then rename over the target: readers see the old or the new file, never half. */
@@ -177,18 +178,13 @@ export async function loadModel(path: string): Promise<StoredModel> {
     const { readKerasFile } = await import('../keras/kerasRead');
     const { topology, data, specs, parameters } = await readKerasFile(path);
     await planDigitClassifier(topology, parameters, path, 'the file holds');
-    return { model: await buildModel(topology, data, specs, path), dir: path };
+    return { model: await buildModel(topology, data, specs, path), path };
   }
   const { file, topology, weights, metadata } = await readModelArtifacts(path);
   await planDigitClassifier(topology, weights.parameters, file, 'its weightsManifest lists');
   const { data, sizes } = await readWeightFiles(path, weights.paths, weights.bytes, file);
   checkFinite(data, weights, sizes, path);
-  return { model: await buildModel(topology, data, weights.specs, file), metadata, dir: path };
-}
-
-/** Keras model files, by their extension; anything else is a TensorFlow.js Layers folder. */
-export function isKerasFile(path: string): boolean {
-  return /\.(keras|h5|hdf5)$/i.test(path);
+  return { model: await buildModel(topology, data, weights.specs, file), metadata, path };
 }
 
 /** Refuses a topology that is not a digit classifier or whose parameters are not the `parameters` values given. */

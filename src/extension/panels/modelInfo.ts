@@ -1,21 +1,27 @@
 // The active model as the panels show it. No vscode import (unit-tested).
-import type { ActiveModel } from '../../engine/classifier';
+import { basename } from 'node:path';
+import type { ActiveModel, ModelSource } from '../../engine/classifier';
 import { formatShape, type ModelSummary } from '../../engine/model/summary';
 import type { ModelInfoView, ModelSummaryView } from '../../shared/modelSummaryProtocol';
 import { formatPercent } from '../../shared/format';
 
 type ModelDescription = Pick<ActiveModel, 'metadata' | 'source'>;
 
-/** "Model: bundled · 99.2%" (the accuracy only when the metadata has it). */
+/** "Model: bundled · 99.2%", "Model: mnist_model.keras" (the accuracy only when the metadata has it). */
 export function modelLabel({ source, metadata }: ModelDescription): string {
   const accuracy = metadata?.testAccuracy;
-  return `Model: ${source.kind}${accuracy === undefined ? '' : ` · ${formatPercent(accuracy, 1)}`}`;
+  return `Model: ${sourceName(source)}${accuracy === undefined ? '' : ` · ${formatPercent(accuracy, 1)}`}`;
+}
+
+/** The source's kind; for a model opened with Open Model, its file or folder name. */
+export function sourceName(source: ModelSource): string {
+  return source.kind === 'opened' ? basename(source.path) : source.kind;
 }
 
 export function modelInfoView({ source, metadata }: ModelDescription): ModelInfoView {
   return {
     source: source.kind,
-    dir: source.dir,
+    path: source.path,
     architecture: metadata?.architecture,
     testAccuracy: metadata?.testAccuracy,
     date: metadata?.date,

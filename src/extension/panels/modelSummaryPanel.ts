@@ -39,10 +39,14 @@ export class ModelSummaryPanel extends PanelHost<ModelSummaryRequest, ModelSumma
     super(panel, services, ModelSummaryPanel.kind, ModelSummaryRequestSchema);
   }
 
-  protected override onMessage(request: ModelSummaryRequest): Promise<void> {
+  protected override async onMessage(request: ModelSummaryRequest): Promise<void> {
     switch (request.type) {
       case 'ready':
         return this.postSummary();
+      case 'useAsActiveModel':
+      case 'evaluate':
+        // Only a model file's page offers these (the Keras model editor); this panel shows the active model.
+        return this.services.log.warn(`${this.panel.viewType}: ignored "${request.type}", which it does not offer`);
     }
   }
 

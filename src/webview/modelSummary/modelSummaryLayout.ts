@@ -5,7 +5,7 @@ import type { ModelInfoView, ModelSummaryView } from '../../shared/modelSummaryP
 export function metadataRows(model: ModelInfoView): [string, string][] {
   const rows: [string, string | undefined][] = [
     ['Source', model.source],
-    ['Folder', model.dir],
+    ['Path', model.path],
     ['Architecture', model.architecture],
     ['Test accuracy', model.testAccuracy === undefined ? undefined : formatPercent(model.testAccuracy, 2)],
     ['Trained', model.date === undefined ? undefined : formatDate(model.date)],

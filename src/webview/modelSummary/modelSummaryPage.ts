@@ -1,5 +1,6 @@
 // Model summary webview: the layer table (as Keras' model.summary() prints it), an architecture diagram and
-// the active model's metadata.
+// the model's metadata; for a model file (the Keras model editor), buttons to make it active and to evaluate it.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { byId, dataTable, h } from '../common/dom';
 import { formatCount } from '../../shared/format';
 import { architectureBlocks, metadataRows } from './modelSummaryLayout';
@@ -15,6 +16,24 @@ document.body.append(
     h('p', { class: 'muted' }, 'Loading the model…'),
   ),
 );
+
+function fileActions(): HTMLElement {
+  const button = (label: string, icon: string, title: string, request: ModelSummaryRequest) => {
+    const element = h('vscode-button', { icon, title }, label);
+    element.addEventListener('click', () => host.post(request));
+    return element;
+  };
+  return h(
+    'div',
+    { class: 'actions', role: 'toolbar', 'aria-label': 'Model file' },
+    button('Use as Active Model', 'check', 'Sketchpad, Classify Digit and the status bar use this model', {
+      type: 'useAsActiveModel',
+    }),
+    button('Evaluate', 'checklist', 'Makes it the active model and evaluates it on the 10,000 test images', {
+      type: 'evaluate',
+    }),
+  );
+}
 
 function render(summary: ModelSummaryView): HTMLElement[] {
   const nonTrainable = summary.totalParameters - summary.trainableParameters;
@@ -86,7 +105,7 @@ onHostMessage<ModelSummaryUpdate>((update) => {
       content.replaceChildren(h('p', { class: 'muted' }, 'Loading the model…'));
       break;
     case 'summary':
-      content.replaceChildren(...render(update.summary));
+      content.replaceChildren(...(update.modelFile ? [fileActions()] : []), ...render(update.summary));
       break;
     case 'summaryError':
       content.replaceChildren(h('p', { class: 'error', role: 'alert' }, update.message));

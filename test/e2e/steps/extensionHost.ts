@@ -19,6 +19,8 @@ export interface ExtensionHostOptions extends CodeServerDirs {
   runnerVsix: string;
   /** A folder holding the fixture PNGs; opened as the workspace, too. */
   fixtures: string;
+  /** The reference Keras files (read only). */
+  kerasFixtures: string;
   report: string;
   timeoutMs: number;
 }
@@ -54,6 +56,7 @@ export async function extensionHostSuites(runner: Runner, options: ExtensionHost
               MNIST_EXTENSION_TESTS: options.suite,
               MNIST_TEST_REPORT: options.report,
               MNIST_TEST_FIXTURES: options.fixtures,
+              MNIST_TEST_KERAS_FIXTURES: options.kerasFixtures,
             },
           });
           log(`code-server for the extension-host suites on ${server.url} (pid ${server.pid})`);

@@ -93,8 +93,8 @@ describe('settings → engine options', () => {
     assert.equal(modelPathFromSettings(reader({ modelPath: ['/a'] }), warn), undefined);
     assert.deepEqual(warnings, [
       'mnist.backend must be one of "auto", "tensorflow", "wasm", "cpu" (got 3)',
-      'mnist.modelPath must be a folder path, a string (got 42)',
-      'mnist.modelPath must be a folder path, a string (got ["/a"])',
+      'mnist.modelPath must be a path, a string (got 42)',
+      'mnist.modelPath must be a path, a string (got ["/a"])',
     ]);
   });
 });
@@ -103,15 +103,15 @@ describe('mnist.modelPath resolution', () => {
   const context = { workspaceFolder: '/work/project', home: '/home/ada' };
 
   it('resolves relative paths against the first workspace folder', () => {
-    assert.deepEqual(resolveModelPath('models/mine', context), { dir: '/work/project/models/mine' });
-    assert.deepEqual(resolveModelPath('../shared', context), { dir: '/work/shared' });
-    assert.deepEqual(resolveModelPath('/opt/models/x', context), { dir: '/opt/models/x' });
+    assert.deepEqual(resolveModelPath('models/mine', context), { path: '/work/project/models/mine' });
+    assert.deepEqual(resolveModelPath('../shared', context), { path: '/work/shared' });
+    assert.deepEqual(resolveModelPath('/opt/models/x', context), { path: '/opt/models/x' });
   });
 
   it('expands ~ and ${workspaceFolder}', () => {
-    assert.deepEqual(resolveModelPath('~', context), { dir: '/home/ada' });
-    assert.deepEqual(resolveModelPath('~/models/x', context), { dir: '/home/ada/models/x' });
-    assert.deepEqual(resolveModelPath('${workspaceFolder}/out/model', context), { dir: '/work/project/out/model' });
+    assert.deepEqual(resolveModelPath('~', context), { path: '/home/ada' });
+    assert.deepEqual(resolveModelPath('~/models/x', context), { path: '/home/ada/models/x' });
+    assert.deepEqual(resolveModelPath('${workspaceFolder}/out/model', context), { path: '/work/project/out/model' });
   });
 
   it('names the problem when a path needs a folder and none is open', () => {

@@ -94,9 +94,12 @@ describe('webview protocol: training chart, model summary, evaluation and result
     rejects(TrainingChartRequestSchema, { type: 'start' });
   });
 
-  it('model summary: ready only', () => {
+  it("model summary: ready, and a model file's Use as Active Model and Evaluate, which carry nothing", () => {
     accepts(ModelSummaryRequestSchema, { type: 'ready' });
+    accepts(ModelSummaryRequestSchema, { type: 'useAsActiveModel' });
+    accepts(ModelSummaryRequestSchema, { type: 'evaluate' });
     rejects(ModelSummaryRequestSchema, { type: 'stop' });
+    rejects(ModelSummaryRequestSchema, { type: 'useAsActiveModel', path: '/etc/passwd' });
   });
 
   it('evaluation: cells need digits 0-9 and a request id', () => {

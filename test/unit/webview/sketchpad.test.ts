@@ -153,7 +153,7 @@ describe('sketchpad: canvas pixels → ink → model input', () => {
 describe('sketchpad: prediction', () => {
   it('the bundled model reads a bar as a 1; the webview gets the digit, ten probabilities, the likeliest three and the image seen', async () => {
     const classifier = new DigitClassifier(
-      { dir: bundledModelDir(), kind: 'bundled' },
+      { path: bundledModelDir(), kind: 'bundled' },
       () => 'wasm',
       () => [],
     );

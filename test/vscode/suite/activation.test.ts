@@ -24,6 +24,8 @@ describe('activation and API', () => {
       'evaluateModel',
       'classifyDigit',
       'useBundledModel',
+      'openModel',
+      'exportKeras',
       'installNativeBackend',
     ]) {
       assert.ok(commands.includes(`mnist.${id}`), `mnist.${id} is registered`);

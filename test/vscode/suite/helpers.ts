@@ -1,4 +1,4 @@
-// What the extension-host suites share: activating the extension, the fixture PNGs, training settings.
+// What the extension-host suites share: activating the extension, the fixture PNGs and Keras files, training settings.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { MnistApi } from '../../../src/extension/extension';
@@ -15,6 +15,13 @@ export async function activateExtension(): Promise<MnistApi> {
 export function fixture(name: string): vscode.Uri {
   const dir = process.env.MNIST_TEST_FIXTURES;
   if (!dir) throw new Error('MNIST_TEST_FIXTURES is not set');
+  return vscode.Uri.file(join(dir, name));
+}
+
+/** The reference Keras files (test/fixtures/keras), e.g. "seed000/mnist_model.keras". */
+export function kerasFixture(name: string): vscode.Uri {
+  const dir = process.env.MNIST_TEST_KERAS_FIXTURES;
+  if (!dir) throw new Error('MNIST_TEST_KERAS_FIXTURES is not set');
   return vscode.Uri.file(join(dir, name));
 }
 

@@ -10,6 +10,7 @@ export function run(): Promise<void> {
   require('./activation.test');
   require('./classify.test');
   require('./training.test');
+  require('./kerasModels.test');
 
   const report: Report = { passed: 0, failed: 0, tests: [] };
   return new Promise((resolve, reject) => {

@@ -15,7 +15,7 @@ describe('hostile image paths (readPngFile + the classifier, as Classify Digit r
   let images: HostileImage[];
   let close: () => void;
   const classifier = new DigitClassifier(
-    { dir: bundledModelDir(), kind: 'bundled' },
+    { path: bundledModelDir(), kind: 'bundled' },
     () => 'wasm',
     () => [],
   );

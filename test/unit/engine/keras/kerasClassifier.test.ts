@@ -22,7 +22,7 @@ describe('DigitClassifier with a .keras file', () => {
     const file = join(dir, 'model.keras');
     writeFileSync(file, 'not a zip');
     const classifier = new DigitClassifier(
-      { dir: file, kind: 'custom' },
+      { path: file, kind: 'custom' },
       () => 'wasm',
       () => [],
     );

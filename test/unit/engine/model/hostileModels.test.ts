@@ -42,7 +42,7 @@ describe('DigitClassifier with hostile model folders (in-process, as in the exte
     assert.ok(hostile.models.length >= 30, `${hostile.models.length} hostile folders`);
     const failures: string[] = [];
     for (const { name, dir, file, problem } of hostile.models) {
-      const classifier = classifierFor({ dir, kind: 'custom' });
+      const classifier = classifierFor({ path: dir, kind: 'custom' });
       await classifier.startBackend();
       const tensors = tf.memory().numTensors;
       const rss = process.memoryUsage().rss;
@@ -69,7 +69,7 @@ describe('DigitClassifier with hostile model folders (in-process, as in the exte
   });
 
   it('then still classifies a digit with the bundled model, in the same process', async () => {
-    const classifier = classifierFor({ dir: bundledModelDir(), kind: 'bundled' });
+    const classifier = classifierFor({ path: bundledModelDir(), kind: 'bundled' });
     assert.equal((await classifier.classifyPng(SEVEN)).digit, 7);
     classifier.dispose();
   });
@@ -79,7 +79,7 @@ describe('DigitClassifier with hostile model folders (in-process, as in the exte
     cpSync(bundledModelDir(), dir, { recursive: true });
     const good = readFileSync(join(dir, MODEL_FILE), 'utf8');
     writeFileSync(join(dir, MODEL_FILE), good.replace('"units":64', '"units":640'));
-    const classifier = classifierFor({ dir, kind: 'custom' });
+    const classifier = classifierFor({ path: dir, kind: 'custom' });
     const first = await classifier.classifyPng(SEVEN).catch((err: Error) => err);
     assert.match(String(first), /its layers have \d+ parameters but its weightsManifest lists 93322 values/);
     for (let stroke = 0; stroke < 3; stroke++) {

@@ -130,7 +130,7 @@ describe('evaluation panel presentation', () => {
 
 describe('model summary', () => {
   const active = {
-    source: { kind: 'trained' as const, dir: '/models/trained' },
+    source: { kind: 'trained' as const, path: '/models/trained' },
     metadata: {
       architecture: 'cnn',
       epochsRun: 4,
@@ -146,7 +146,8 @@ describe('model summary', () => {
 
   it('labels the active model with its source and accuracy', () => {
     assert.equal(modelLabel(active), 'Model: trained · 98.8%');
-    assert.equal(modelLabel({ source: { kind: 'custom', dir: '/x' } }), 'Model: custom');
+    assert.equal(modelLabel({ source: { kind: 'custom', path: '/x' } }), 'Model: custom');
+    assert.equal(modelLabel({ source: { kind: 'opened', path: '/m/mnist_model.keras' } }), 'Model: mnist_model.keras');
   });
 
   it('builds the layer table with Keras-style shapes, totals and metadata', () => {
@@ -182,7 +183,7 @@ describe('model summary', () => {
   });
 
   it('shows dashes for metadata a custom model lacks', () => {
-    const rows = Object.fromEntries(metadataRows({ source: 'custom', dir: '/x' }));
+    const rows = Object.fromEntries(metadataRows({ source: 'custom', path: '/x' }));
     assert.equal(rows['Test accuracy'], '—');
     assert.equal(rows.Backend, '—');
   });
