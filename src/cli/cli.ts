@@ -16,6 +16,8 @@ import { runTorchReference } from './torchReference';
 import { availableParallelism } from 'node:os';
 import { evaluate, type Evaluation } from '../engine/evaluate';
 import { robustnessReport } from '../engine/robustness';
+import { certaintyOf } from '../engine/uncertainty';
+import { unsureText } from '../shared/certainty';
 import { loadMnist } from '../engine/data/idx';
 import { BUNDLES, builtFile, bundledModelDir, defaultDataDir } from '../engine/paths';
 import { pngToMnistImage, readPngFile } from '../engine/image/png';
@@ -294,11 +296,13 @@ async function classifyCommand(values: Values, files: string[]) {
       const image = pngToMnistImage(await readPngFile(file), basename(file));
       const prediction = predictDigit(model, image.pixels);
       const top3 = topDigits(prediction.probabilities);
+      const certainty = certaintyOf(prediction);
+      const unsure = unsureText(certainty);
       log(
         values.json,
-        `${file} → ${prediction.digit} (${top3.map((t) => `${t.digit} ${formatPercent(t.probability, 1)}`).join(', ')})`,
+        `${file} → ${prediction.digit} (${top3.map((t) => `${t.digit} ${formatPercent(t.probability, 1)}`).join(', ')})${unsure ? ` — ${unsure}` : ''}`,
       );
-      results.push({ file, digit: prediction.digit, top3 });
+      results.push({ file, digit: prediction.digit, top3, sure: certainty.sure });
     } catch (err) {
       const message = errorMessage(err);
       process.stderr.write(`${file}: error: ${message}\n`);

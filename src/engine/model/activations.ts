@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { IMAGE_SIZE } from '../../shared/mnistImage';
-import { toPrediction, type Prediction } from '../predict';
+import { classScores, toPrediction, type Prediction } from '../predict';
 import { topDigits } from '../ranking';
 
 export interface LayerActivation {
@@ -137,8 +137,7 @@ export function toBytes(values: Float32Array, scale: number): Uint8Array {
 
 /**
  * The gradient of each top digit's score with respect to the input, in one backward pass over three copies of the
- * image. The score is the value before the final softmax where a sequential model has one (a softmax Dense layer or a
- * Softmax/Activation layer at the end), else the probability.
+ * image. The score is the value before the final softmax where it can be reached (classScores), else the probability.
  */
 function saliencyMaps(
   model: tfl.LayersModel,
@@ -158,7 +157,7 @@ function saliencyMaps(
       ),
       prediction.probabilities.length,
     );
-    const score = (input: tf.Tensor) => tf.sum(tf.mul(scores(model, input), pick));
+    const score = (input: tf.Tensor) => tf.sum(tf.mul(classScores(model, input).scores, pick));
     return tf.grad(score)(x).dataSync() as Float32Array;
   });
   return top.map(({ digit, probability }, i) => {
@@ -166,27 +165,6 @@ function saliencyMaps(
     const scale = gradient.reduce((most, value) => Math.max(most, Math.abs(value)), 0);
     return { digit, probability, map: toBytes(gradient, scale), scale };
   });
-}
-
-/** The model's class scores for `input`: before its final softmax when it is sequential and ends in one. */
-export function scores(model: tfl.LayersModel, input: tf.Tensor): tf.Tensor {
-  if (!(model instanceof tfl.Sequential)) return model.apply(input, { training: false }) as tf.Tensor;
-  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
-  const last = layers[layers.length - 1];
-  const config = last.getConfig() as { activation?: string };
-  const endsInSoftmax =
-    last.getClassName() === 'Softmax' || (last.getClassName() === 'Activation' && config.activation === 'softmax');
-  if (endsInSoftmax) return applyLayers(layers.slice(0, -1), input);
-  if (last.getClassName() === 'Dense' && config.activation === 'softmax') {
-    const hidden = applyLayers(layers.slice(0, -1), input);
-    const [kernel, bias] = last.getWeights();
-    return bias ? tf.add(tf.matMul(hidden, kernel), bias) : tf.matMul(hidden, kernel);
-  }
-  return model.apply(input, { training: false }) as tf.Tensor;
-}
-
-function applyLayers(layers: tfl.layers.Layer[], input: tf.Tensor): tf.Tensor {
-  return layers.reduce((x, layer) => layer.apply(x, { training: false }) as tf.Tensor, input);
 }
 
 /** The first Conv2D layer's filters, or undefined when the model has none. */

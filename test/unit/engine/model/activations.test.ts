@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { strict as assert } from 'node:assert';
 import { startTestBackend } from '../../../testBackend';
-import { channelsFirst, networkActivations, scores } from '../../../../src/engine/model/activations';
+import { channelsFirst, networkActivations } from '../../../../src/engine/model/activations';
+import { classScores } from '../../../../src/engine/predict';
 import { loadModel } from '../../../../src/engine/model/storage';
 import { loadMnist } from '../../../../src/engine/data/idx';
 import { bundledModelDir, defaultDataDir } from '../../../../src/engine/paths';
@@ -72,7 +73,7 @@ describe('networkActivations (bundled model, real MNIST test digits)', function 
         .slice(0, 3),
     );
     const score = (values: Float32Array, digit: number) =>
-      tf.tidy(() => scores(model, tf.tensor(values, [1, 28, 28, 1])).dataSync()[digit]);
+      tf.tidy(() => classScores(model, tf.tensor(values, [1, 28, 28, 1])).scores.dataSync()[digit]);
     // One-sided (ink only adds): relu and max pooling make the score piecewise linear, and a background pixel sits at
     // 0, on a kink for some of the units that see it.
     const eps = 1e-3;

@@ -222,7 +222,14 @@ describe('webview page skeleton', () => {
     const pages = readdirSync(join(root, 'src', 'webview'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && entry.name !== 'common')
       .map((entry) => entry.name);
-    assert.deepEqual(pages.sort(), ['classifyResults', 'evaluation', 'modelSummary', 'sketchpad', 'trainingChart']);
+    assert.deepEqual(pages.sort(), [
+      'classifyResults',
+      'evaluation',
+      'modelSummary',
+      'network',
+      'sketchpad',
+      'trainingChart',
+    ]);
     for (const page of pages) {
       assert.ok(existsSync(join(root, 'src', 'webview', page, `${page}Page.ts`)), `no ${page}Page.ts`);
       assert.ok(existsSync(join(root, 'media', `${page}.css`)), `no media/${page}.css`);
