@@ -1,6 +1,6 @@
 // "Not sure" instead of one confident digit: the rule, and the bundled model on real digits and on noise (which it
 // used to call an 8).
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { strict as assert } from 'node:assert';
 import { startTestBackend } from '../../testBackend';
 import { loadMnist } from '../../../src/engine/data/idx';
