@@ -2,6 +2,7 @@
 // (dist/engineHost.js) and required on first use, so activation never parses TensorFlow.js.
 export { DigitClassifier } from './classifier';
 export { evaluate } from './evaluate';
+export { robustnessReport } from './robustness';
 export { loadMnist } from './data/idx';
 export { exportKeras } from './keras/kerasWrite';
 export { summarizeModelFile } from './model/fileSummary';

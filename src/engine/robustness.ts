@@ -42,9 +42,9 @@ export interface RobustnessOptions {
   seed?: number;
   onProgress?: (done: number, total: number) => void | Promise<void>;
   signal?: AbortSignal;
+  /** Images corrupted and predicted between two yields to the event loop (default 500). */
+  batchSize?: number;
 }
-
-const BATCH = 500;
 
 export async function robustnessReport(
   model: LayersModel,
@@ -59,7 +59,7 @@ export async function robustnessReport(
     if (options.signal?.aborted) throw new Error('the robustness report was cancelled');
     const random = seededRandom(seed * 1000 + index);
     const picture = (digit: Uint8Array) => (name === 'clean' ? padded(digit) : corrupt(name, digit, random));
-    results.push(await accuracyUnder(model, test, n, name, picture));
+    results.push(await accuracyUnder(model, test, n, name, picture, options));
     await options.onProgress?.(index + 1, names.length);
   }
   const [clean, ...corruptions] = results;
@@ -73,13 +73,15 @@ async function accuracyUnder(
   n: number,
   name: CorruptionName | 'clean',
   picture: (digit: Uint8Array) => GreyImage,
+  { batchSize = 500, signal }: RobustnessOptions,
 ): Promise<CorruptionAccuracy> {
   let correct = 0;
   let unreadable = 0;
   let sample = new Uint8Array(IMAGE_SIZE);
-  const batch = new Float32Array(BATCH * IMAGE_SIZE);
-  for (let start = 0; start < n; start += BATCH) {
-    const count = Math.min(BATCH, n - start);
+  const batch = new Float32Array(batchSize * IMAGE_SIZE);
+  for (let start = 0; start < n; start += batchSize) {
+    if (signal?.aborted) throw new Error('the robustness report was cancelled');
+    const count = Math.min(batchSize, n - start);
     const readable = new Uint8Array(count);
     batch.fill(0);
     for (let i = 0; i < count; i++) {

@@ -10,6 +10,8 @@ export const EvaluationRequestSchema = v.variant('type', [
   v.strictObject({ type: v.literal('cell'), requestId, label: digit, predicted: digit }),
   /** Training digits per class for the samples tab. */
   v.strictObject({ type: v.literal('samples'), requestId }),
+  /** The robustness report of the active model. */
+  v.strictObject({ type: v.literal('robustness'), requestId }),
 ]);
 export type EvaluationRequest = v.InferOutput<typeof EvaluationRequestSchema>;
 
@@ -36,6 +38,23 @@ export interface EvaluationView {
   modelLabel: string;
 }
 
+export interface CorruptionView {
+  name: string;
+  label: string;
+  accuracy: number;
+  /** Images in which no digit was found (counted as wrong). */
+  unreadable: number;
+  /** The first test digit as the model saw it: base64 of 784 bytes. */
+  sample: string;
+}
+
+export interface RobustnessView {
+  n: number;
+  clean: CorruptionView;
+  corruptions: CorruptionView[];
+  meanCorrupted: number;
+}
+
 export type EvaluationUpdate =
   | { type: 'evaluating'; modelLabel: string }
   | { type: 'evaluation'; evaluation: EvaluationView }
@@ -44,4 +63,6 @@ export type EvaluationUpdate =
   | { type: 'stale'; modelLabel: string }
   | { type: 'cell'; requestId: number; label: number; predicted: number; total: number; digits: DigitView[] }
   | { type: 'samples'; requestId: number; classes: DigitView[][] }
+  | { type: 'robustnessProgress'; requestId: number; done: number; total: number }
+  | { type: 'robustness'; requestId: number; report: RobustnessView }
   | { type: 'requestError'; requestId: number; message: string };

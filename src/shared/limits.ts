@@ -9,6 +9,8 @@ export const MAX_CELL_DIGITS = 60;
 /** Misclassified test digits shown in the gallery. */
 export const MAX_MISCLASSIFIED = 200;
 export const SAMPLES_PER_CLASS = 10;
+/** Test digits per corruption in the evaluation panel's robustness report (the CLI runs all of them). */
+export const ROBUSTNESS_PANEL_DIGITS = 1000;
 export const MAX_REQUEST_ID = Number.MAX_SAFE_INTEGER;
 /** Rows of the classification results table. */
 export const MAX_RESULT_ROWS = 10_000;

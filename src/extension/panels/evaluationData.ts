@@ -1,8 +1,9 @@
 // Evaluation results and MNIST digits → what the evaluation panel shows. No vscode import (unit-tested).
 import type { Evaluation } from '../../engine/evaluate';
+import type { CorruptionAccuracy, RobustnessReport } from '../../engine/robustness';
 import { type DigitSet } from '../../engine/data/idx';
 import { IMAGE_SIZE } from '../../shared/mnistImage';
-import { type DigitView, type EvaluationView } from '../../shared/evaluationProtocol';
+import type { CorruptionView, DigitView, EvaluationView, RobustnessView } from '../../shared/evaluationProtocol';
 import { MAX_CELL_DIGITS, MAX_MISCLASSIFIED, SAMPLES_PER_CLASS } from '../../shared/limits';
 
 /** One 28x28 digit of a set as base64 of its 784 bytes. */
@@ -67,4 +68,20 @@ export function sampleDigits(set: DigitSet, perClass = SAMPLES_PER_CLASS): Digit
     if (digits.length === perClass) missing--;
   }
   return classes;
+}
+
+export function robustnessView(report: RobustnessReport): RobustnessView {
+  const row = ({ name, label, accuracy, unreadable, sample }: CorruptionAccuracy): CorruptionView => ({
+    name,
+    label,
+    accuracy,
+    unreadable,
+    sample: Buffer.from(sample).toString('base64'),
+  });
+  return {
+    n: report.n,
+    clean: row(report.clean),
+    corruptions: report.corruptions.map(row),
+    meanCorrupted: report.meanCorrupted,
+  };
 }

@@ -6,7 +6,9 @@ import {
   type EvaluationRequest,
   type EvaluationUpdate,
 } from '../../shared/evaluationProtocol';
-import { cellDigits, evaluationView, sampleDigits } from './evaluationData';
+import { cellDigits, evaluationView, robustnessView, sampleDigits } from './evaluationData';
+import { loadEngineHost } from '../loadEngineHost';
+import { ROBUSTNESS_PANEL_DIGITS } from '../../shared/limits';
 import { errorMessage } from '../../shared/errors';
 import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
 import type { PanelServices } from '../services';
@@ -23,6 +25,8 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
   private outcome: Outcome | undefined;
   /** Identifies the newest run: results of older runs are dropped. */
   private run = 0;
+  /** Stops the running robustness report (a new request or closing the panel). */
+  private robustness: AbortController | undefined;
 
   /** Opens (or reveals) the panel and evaluates the active model (cached per model by the service). */
   static createOrShow(services: PanelServices): EvaluationPanel {
@@ -43,6 +47,7 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
 
   private constructor(panel: vscode.WebviewPanel, services: PanelServices) {
     super(panel, services, EvaluationPanel.kind, EvaluationRequestSchema);
+    this.disposables.push({ dispose: () => this.robustness?.abort() });
   }
 
   protected override async onMessage(request: EvaluationRequest): Promise<void> {
@@ -55,6 +60,8 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
         return this.postCell(request.requestId, request.label, request.predicted);
       case 'samples':
         return this.postSamples(request.requestId);
+      case 'robustness':
+        return this.postRobustness(request.requestId);
     }
   }
 
@@ -123,6 +130,32 @@ export class EvaluationPanel extends PanelHost<EvaluationRequest, EvaluationUpda
         requestId,
         message: `The training digits could not be loaded: ${errorMessage(err)}`,
       });
+    }
+  }
+
+  /**
+   * The active model's robustness report on the first ROBUSTNESS_PANEL_DIGITS test digits, in small batches between
+   * which the extension host's other work runs.
+   */
+  private async postRobustness(requestId: number): Promise<void> {
+    this.robustness?.abort();
+    const controller = (this.robustness = new AbortController());
+    try {
+      const [{ model }, { test }] = await Promise.all([
+        (await this.services.classifier()).activeModel(),
+        this.services.mnist(),
+      ]);
+      const report = await loadEngineHost().robustnessReport(model, test, {
+        limit: ROBUSTNESS_PANEL_DIGITS,
+        batchSize: 50,
+        signal: controller.signal,
+        onProgress: (done, total) => this.post({ type: 'robustnessProgress', requestId, done, total }),
+      });
+      this.post({ type: 'robustness', requestId, report: robustnessView(report) });
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      this.services.log.error(`Robustness report failed: ${errorMessage(err)}`);
+      this.post({ type: 'requestError', requestId, message: `The robustness report failed: ${errorMessage(err)}` });
     }
   }
 }

@@ -74,7 +74,7 @@ export function cellTitle(label: number, predicted: number, total: number, shown
 // ---- Saved state (vscode.getState/setState): the open tab and the chosen confusion-matrix cell ----
 
 /** The tabs' indices, in order. */
-export const TABS = { overview: 0, misclassified: 1, samples: 2 } as const;
+export const TABS = { overview: 0, misclassified: 1, samples: 2, robustness: 3 } as const;
 
 export interface EvaluationState {
   tab: number;
@@ -87,7 +87,7 @@ export function initialEvaluationState(): EvaluationState {
 
 /** A saved state this version can use: anything else (malformed, or from another version) is not restored. */
 export function isEvaluationState(value: unknown): value is EvaluationState {
-  return isRecord(value) && isIntegerIn(value.tab, 0, TABS.samples) && isOptional(value.cell, isCell);
+  return isRecord(value) && isIntegerIn(value.tab, 0, TABS.robustness) && isOptional(value.cell, isCell);
 }
 
 function isCell(value: unknown): value is EvaluationState['cell'] {

@@ -16,7 +16,15 @@ import {
   type EvaluationState,
 } from './evaluationLayout';
 import { formatCount, formatPercent } from '../../shared/format';
-import type { DigitView, EvaluationRequest, EvaluationUpdate, EvaluationView } from '../../shared/evaluationProtocol';
+import type {
+  CorruptionView,
+  DigitView,
+  EvaluationRequest,
+  EvaluationUpdate,
+  EvaluationView,
+  RobustnessView,
+} from '../../shared/evaluationProtocol';
+import { ROBUSTNESS_PANEL_DIGITS } from '../../shared/limits';
 import { LatestRequest } from '../../shared/throttle';
 import { connectToHost, onHostMessage } from '../common/vscodeApi';
 
@@ -27,6 +35,7 @@ const requests = new LatestRequest();
 let cellRequest = -1;
 let samplesRequest = -1;
 let samplesRequested = false;
+let robustnessRequest = -1;
 
 document.body.append(
   h(
@@ -276,6 +285,60 @@ function showSamples(classes: DigitView[][]): void {
   );
 }
 
+// ---- Robustness tab ----
+
+function robustnessTab(): HTMLElement {
+  const run = h('vscode-button', { id: 'run-robustness', icon: 'play' }, 'Run the robustness report');
+  run.addEventListener('click', requestRobustness);
+  return h(
+    'div',
+    { class: 'robustness' },
+    h(
+      'p',
+      { class: 'muted' },
+      `Accuracy on the first ${formatCount(ROBUSTNESS_PANEL_DIGITS)} test digits under 12 corruptions (seeded), each prepared as a PNG would be; \`npm run mnist -- evaluate --robustness\` runs all 10,000.`,
+    ),
+    run,
+    h('section', { id: 'robustness', 'aria-live': 'polite', 'aria-label': 'Robustness report' }),
+  );
+}
+
+function requestRobustness(): void {
+  robustnessRequest = requests.next();
+  byId('robustness').replaceChildren(busyText('Corrupting the test digits…'));
+  host.post({ type: 'robustness', requestId: robustnessRequest });
+}
+
+function robustnessRow(row: CorruptionView, emphasis = false): HTMLLIElement {
+  const bar = h('span', { class: 'bar' });
+  bar.style.width = `${row.accuracy * 100}%`;
+  const unreadable = row.unreadable ? ` (${formatCount(row.unreadable)} without a digit)` : '';
+  return h(
+    'li',
+    { class: emphasis ? 'robust-row clean' : 'robust-row', 'data-corruption': row.name },
+    digitCanvas(row.sample, `${row.label}: the first test digit as the model saw it`, 'digit small'),
+    h('span', { class: 'robust-label' }, row.label),
+    h('span', { class: 'bar-track' }, bar),
+    h('span', { class: 'bar-value' }, `${formatPercent(row.accuracy, 1)}${unreadable}`),
+  );
+}
+
+function showRobustness(report: RobustnessView): void {
+  byId('robustness').replaceChildren(
+    h(
+      'p',
+      { class: 'robust-mean' },
+      `Mean over the corruptions: ${formatPercent(report.meanCorrupted, 1)} · clean: ${formatPercent(report.clean.accuracy, 1)} (${formatCount(report.n)} test digits)`,
+    ),
+    h(
+      'ol',
+      { class: 'robust-rows' },
+      robustnessRow(report.clean, true),
+      ...report.corruptions.map((row) => robustnessRow(row)),
+    ),
+  );
+}
+
 // ---- Tabs ----
 
 function render(evaluation: EvaluationView): void {
@@ -298,6 +361,8 @@ function render(evaluation: EvaluationView): void {
         busyText('Loading training digits…'),
       ),
     ),
+    h('vscode-tab-header', { slot: 'header' }, 'Robustness'),
+    h('vscode-tab-panel', {}, robustnessTab()),
   );
   tabs.addEventListener('vsc-tabs-select', (event) => {
     state.tab = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
@@ -335,10 +400,19 @@ onHostMessage<EvaluationUpdate>((update) => {
     case 'samples':
       if (update.requestId === samplesRequest) showSamples(update.classes);
       break;
+    case 'robustnessProgress':
+      if (update.requestId === robustnessRequest)
+        byId('robustness').replaceChildren(busyText(`Corrupting the test digits… ${update.done}/${update.total}`));
+      break;
+    case 'robustness':
+      if (update.requestId === robustnessRequest) showRobustness(update.report);
+      break;
     case 'requestError':
       if (update.requestId === cellRequest) document.getElementById('cell')?.replaceChildren(errorText(update.message));
       else if (update.requestId === samplesRequest)
         document.getElementById('samples')?.replaceChildren(errorText(update.message));
+      else if (update.requestId === robustnessRequest)
+        document.getElementById('robustness')?.replaceChildren(errorText(update.message));
       break;
   }
 });

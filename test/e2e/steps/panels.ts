@@ -87,7 +87,10 @@ async function checkEvaluation(
   const tabs = (await frame.locator('vscode-tab-header').allTextContents()).map((t) => t.trim());
   assert(cells === 100, `${cells} confusion matrix cells`);
   assert(
-    tabs[0] === 'Overview' && /^Misclassified \([\d,]+\)$/.test(tabs[1]) && tabs[2] === 'Training samples',
+    tabs[0] === 'Overview' &&
+      /^Misclassified \([\d,]+\)$/.test(tabs[1]) &&
+      tabs[2] === 'Training samples' &&
+      tabs[3] === 'Robustness',
     `tabs ${JSON.stringify(tabs)}`,
   );
   // The diagonal holds the correct answers: its sum is accuracy x 10,000.
@@ -120,6 +123,29 @@ export async function panelSteps(ctx: SuiteContext): Promise<void> {
         /^Model: trained · \d+\.\d%$/,
         (a) => trained() !== undefined && Math.abs(a - trained()!) < 0.006,
       );
+    },
+    300_000,
+  );
+
+  await runner.check(
+    'evaluate: the Robustness tab reports the clean digits and every corruption',
+    async () => {
+      const frame = await panel(page, PANEL_TITLES.evaluation);
+      await frame.locator('vscode-tab-header', { hasText: 'Robustness' }).click();
+      await frame.locator('#run-robustness').click();
+      const rows = frame.locator('#robustness .robust-row');
+      await until(
+        'the robustness rows',
+        () => rows.count(),
+        (n) => n === 13,
+        { timeoutMs: 240_000 },
+      );
+      const names = await rows.evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.corruption));
+      const mean = (await frame.locator('#robustness .robust-mean').textContent())?.trim() ?? '';
+      assert(names[0] === 'clean' && names.includes('gaussianNoise') && names.includes('darkOnLight'), `${names}`);
+      assert(/^Mean over the corruptions: \d+\.\d% · clean: \d+\.\d%/.test(mean), mean);
+      await frame.locator('vscode-tab-header', { hasText: 'Overview' }).click();
+      return mean;
     },
     300_000,
   );

@@ -111,6 +111,8 @@ describe('webview protocol: training chart, model summary, evaluation and result
     rejects(EvaluationRequestSchema, { type: 'cell', requestId: 4, label: 3, predicted: -1 });
     rejects(EvaluationRequestSchema, { type: 'cell', label: 3, predicted: 5 });
     rejects(EvaluationRequestSchema, { type: 'samples' });
+    accepts(EvaluationRequestSchema, { type: 'robustness', requestId: 2 });
+    rejects(EvaluationRequestSchema, { type: 'robustness', requestId: 2, limit: 1e9 });
   });
 
   it('classification results: open takes a row index only, never a path', () => {

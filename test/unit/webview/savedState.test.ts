@@ -82,19 +82,20 @@ describe('saved state: evaluation', () => {
       cell: { label: 4, predicted: 9 },
     });
     assert.deepEqual(restore({ tab: TABS.misclassified }), { tab: TABS.misclassified });
+    assert.deepEqual(restore({ tab: TABS.robustness }), { tab: TABS.robustness });
   });
 
   it('starts fresh from a missing, malformed or older state', () => {
     const malformed = [
       ...notStates,
-      { tab: 3 },
+      { tab: 4 },
       { tab: -1 },
       { tab: 1.5 },
       { tab: '1' },
       { tab: 0, cell: { label: 10, predicted: 1 } },
       { tab: 0, cell: { label: 1 } },
       { tab: 0, cell: 'x' },
-      { tab: 3, cell: { label: 1, predicted: 2 } },
+      { tab: 4, cell: { label: 1, predicted: 2 } },
       // An older shape: the tab by name.
       { tab: 'samples' },
     ];
