@@ -1,6 +1,7 @@
 // Real Keras 3.15.1 (JAX backend, the venv test/keras/setup.sh makes) loads what `npm run mnist -- export` writes —
-// the bundled model and each reference file re-exported — and predicts as this engine does (within 1e-5); the
-// engine reads its own exports back with identical predictions. Run with npm run test:keras.
+// the bundled model, a model trained here, each reference file re-exported and a model of every supported layer —
+// and predicts as this engine does (within 1e-5), with the same test accuracy to the image; the engine reads its
+// own exports back with identical predictions. Run with npm run test:keras.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { strict as assert } from 'node:assert';
@@ -11,7 +12,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { initBackend } from '../../src/engine/backend';
 import { loadModel, saveModel } from '../../src/engine/model/storage';
-import { BUNDLES, builtFile, bundledModelDir } from '../../src/engine/paths';
+import { BUNDLES, builtFile, bundledModelDir, defaultDataDir } from '../../src/engine/paths';
+import { loadMnist } from '../../src/engine/data/idx';
+import { evaluate } from '../../src/engine/evaluate';
 import { predictProbabilities } from '../../src/engine/predict';
 import { disposeModel } from '../../src/engine/training/train';
 
@@ -85,7 +88,20 @@ describe('.keras export, loaded by real Keras 3.15.1', () => {
       tfjsVersion: tf.version_core,
     });
     disposeModel(model);
-    for (const [i, source] of [...SOURCES, everyLayer].entries()) {
+    const trained = join(dir, 'trained');
+    await run(process.execPath, [
+      cli,
+      'train',
+      '--epochs',
+      '1',
+      '--limit',
+      '3000',
+      '--out',
+      trained,
+      '--backend',
+      'wasm',
+    ]);
+    for (const [i, source] of [...SOURCES, trained, everyLayer].entries()) {
       const out = join(dir, `export-${i}.keras`);
       const model = source === bundledModelDir() ? [] : ['--model', source];
       await run(process.execPath, [cli, 'export', ...model, '--out', out, '--backend', 'wasm']);
@@ -100,19 +116,27 @@ describe('.keras export, loaded by real Keras 3.15.1', () => {
     }
   });
 
-  it("Keras's load_model loads each export and predicts as this engine does, within 1e-5", async () => {
-    const { stdout } = await run(python, ['test/keras/kerasPredict.py', INPUTS, ...exported.values()], {
+  it("Keras's load_model loads each export and predicts as this engine does, within 1e-5 and to the image", async () => {
+    const data = defaultDataDir();
+    const test = ['--test', join(data, 't10k-images-idx3-ubyte.gz'), join(data, 't10k-labels-idx1-ubyte.gz')];
+    const { stdout } = await run(python, ['test/keras/kerasPredict.py', INPUTS, ...test, ...exported.values()], {
       env: { ...process.env, KERAS_BACKEND: 'jax' },
       maxBuffer: 1 << 24,
     });
     const keras = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
       keras: string;
       predictions: Record<string, number[][]>;
+      correct: Record<string, number>;
     };
     assert.equal(keras.keras, '3.15.1');
+    const mnist = loadMnist(defaultDataDir());
     for (const [source, out] of exported) {
       const diff = largestDifference(keras.predictions[out].flat(), await predictions(source));
       assert.ok(diff <= 1e-5, `${source}: largest difference from Keras ${diff}`);
+      const { model } = await loadModel(source);
+      const ours = Math.round((await evaluate(model, mnist.test)).accuracy * mnist.test.count);
+      disposeModel(model);
+      assert.equal(keras.correct[out], ours, `${source}: test digits right in Keras and here`);
     }
   });
 });
