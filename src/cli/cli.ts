@@ -1,4 +1,4 @@
-// Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench|export> [options]
+// Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench|export|serve> [options]
 import { memory } from '@tensorflow/tfjs-core';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,8 +17,12 @@ import { availableParallelism } from 'node:os';
 import { evaluate, type Evaluation } from '../engine/evaluate';
 import { loadMnist } from '../engine/data/idx';
 import { BUNDLES, builtFile, bundledModelDir, defaultDataDir } from '../engine/paths';
-import { pngToMnistImage, readPngFile } from '../engine/image/png';
+import { imageToMnistImage } from '../engine/image/decodeImage';
+import { readImageFile } from '../engine/image/readImageFile';
 import { predictDigit } from '../engine/predict';
+import { DigitClassifier } from '../engine/classifier';
+import { startPredictionServer } from '../engine/serve/predictionServer';
+import { DEFAULT_SERVE_OPTIONS, exposureWarning, type ServeOptions } from '../engine/serve/serveOptions';
 import { topDigits } from '../engine/ranking';
 import { formatBatch, formatEpoch, formatEvaluating } from '../engine/training/progressText';
 import { trainEvaluateSave } from '../engine/training/trainingPipeline';
@@ -42,7 +46,9 @@ const USAGE = `Usage: npm run mnist -- <command> [options]
 Commands:
   train     [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--limit N] [--augment] [--seed N] [--out DIR]
   evaluate  [--model M] [--limit N]
-  classify  FILE... [--model M]
+  classify  FILE... [--model M]   (PNG or JPEG files)
+  serve     [--model M] [--port ${DEFAULT_SERVE_OPTIONS.port}] [--host ${DEFAULT_SERVE_OPTIONS.host}] [--max-batch ${DEFAULT_SERVE_OPTIONS.maxBatch}] [--max-wait-ms ${DEFAULT_SERVE_OPTIONS.maxWaitMs}]
+            [--max-queue ${DEFAULT_SERVE_OPTIONS.maxQueue}] [--timeout-ms ${DEFAULT_SERVE_OPTIONS.requestTimeoutMs}]   (POST /predict, the sketchpad page at /; Ctrl+C stops)
   summary   [--model M]
   export    [--model M] --out FILE.keras   (writes the model in Keras 3's format, for keras.models.load_model)
   bench     [--repeats N] [--vs-torch]   (each backend in its own process, unless --backend names one;
@@ -68,6 +74,12 @@ const OPTIONS = {
   seed: { type: 'string' },
   augment: { type: 'boolean', default: false },
   repeats: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'max-batch': { type: 'string' },
+  'max-wait-ms': { type: 'string' },
+  'max-queue': { type: 'string' },
+  'timeout-ms': { type: 'string' },
   'vs-torch': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -113,11 +125,15 @@ function numberOrText(raw: string): number | string {
   return raw.trim() !== '' && !Number.isNaN(value) ? value : raw;
 }
 
-function integer(values: Values, name: 'limit' | 'repeats', fallback: number): number {
+type IntegerFlag = 'limit' | 'repeats' | 'port' | 'max-batch' | 'max-wait-ms' | 'max-queue' | 'timeout-ms';
+
+function integer(values: Values, name: IntegerFlag, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${name} must be a whole number (got "${raw}")`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
   return value;
 }
 
@@ -241,13 +257,13 @@ async function evaluateCommand(values: Values) {
 }
 
 async function classifyCommand(values: Values, files: string[]) {
-  if (!files.length) throw new UsageError('classify needs at least one PNG file');
+  if (!files.length) throw new UsageError('classify needs at least one PNG or JPEG file');
   const backend = await startBackend(values);
   const { model } = await loadModel(modelDir(values));
   const results = [];
   for (const file of files) {
     try {
-      const image = pngToMnistImage(await readPngFile(file), basename(file));
+      const image = imageToMnistImage(await readImageFile(file), basename(file));
       const prediction = predictDigit(model, image.pixels);
       const top3 = topDigits(prediction.probabilities);
       log(
@@ -264,6 +280,56 @@ async function classifyCommand(values: Values, files: string[]) {
   disposeModel(model);
   if (results.some((r) => 'error' in r)) process.exitCode = 1;
   return { backend: backend.name, results };
+}
+
+function serveOptionsFromFlags(values: Values): ServeOptions {
+  const defaults = DEFAULT_SERVE_OPTIONS;
+  return {
+    port: integer(values, 'port', defaults.port, 0, 65535),
+    host: values.host ?? defaults.host,
+    maxBatch: integer(values, 'max-batch', defaults.maxBatch, 1, 4096),
+    maxWaitMs: integer(values, 'max-wait-ms', defaults.maxWaitMs, 0, 1000),
+    maxQueue: integer(values, 'max-queue', defaults.maxQueue, 1),
+    requestTimeoutMs: integer(values, 'timeout-ms', defaults.requestTimeoutMs, 1),
+  };
+}
+
+/** Serves until SIGINT or SIGTERM; then answers the requests under way and stops. */
+async function serveCommand(values: Values) {
+  const options = serveOptionsFromFlags(values);
+  // Listening for the signals before saying where it serves: a client told the address may signal at once.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  const preference = backendPreference(values);
+  const dir = modelDir(values);
+  const classifier = new DigitClassifier(
+    { dir, kind: values.model ? 'custom' : 'bundled' },
+    () => preference,
+    () => nativeSearchPaths(values),
+  );
+  logBackend(values.json, await classifier.startBackend());
+  const warning = exposureWarning(options.host);
+  if (warning) process.stderr.write(`Warning: ${warning}\n`);
+  const server = await startPredictionServer(classifier, {
+    ...options,
+    log: (line) => process.stderr.write(`Error: ${line}\n`),
+  });
+  log(
+    values.json,
+    `Serving ${dir} at ${server.url} — POST ${server.url}predict, the sketchpad at ${server.url}; Ctrl+C stops`,
+  );
+  if (values.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');
+  await stopRequested;
+  log(values.json, 'Stopping: answering the requests under way…');
+  await server.close();
+  classifier.dispose();
+  log(
+    values.json,
+    `Stopped after ${server.batcher.stats.images} predictions in ${server.batcher.stats.batches} model calls`,
+  );
+  return { url: server.url, served: server.batcher.stats };
 }
 
 async function summaryCommand(values: Values) {
@@ -442,6 +508,7 @@ export async function main(argv: string[]): Promise<void> {
     summary: () => summaryCommand(values),
     bench: () => benchCommand(values),
     export: () => exportCommand(values),
+    serve: () => serveCommand(values),
   };
   try {
     if (!commands[command]) throw new UsageError(`unknown command "${command}"`);

@@ -3,3 +3,4 @@
 export { DigitClassifier } from './classifier';
 export { evaluate } from './evaluate';
 export { loadMnist } from './data/idx';
+export { startPredictionServer } from './serve/predictionServer';

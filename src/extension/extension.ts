@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { classifyCommand, type FileClassification } from './commands/classify';
 import { installNativeBackend, nativeBackendDir } from './commands/nativeBackend';
+import { PredictionServerController } from './commands/predictionServer';
 import { TrainingController } from './commands/training';
 import { ModelManager } from './modelManager';
 import { ClassifyResultsPanel } from './panels/classifyResultsPanel';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
   const services = createPanelServices({ context, log, models, classifier, monitor, stopTraining });
   const showChart = () => TrainingChartPanel.createOrShow(services);
   const training = new TrainingController({ context, log, models, monitor, nativeSearchPaths, showChart });
+  const predictionServer = new PredictionServerController(classifier, log);
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'mnist.trainModel': () => training.train(),
@@ -60,6 +62,9 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
       classifyFiles(services, clicked, selected),
     'mnist.useBundledModel': () => useBundledModel(models),
     'mnist.installNativeBackend': () => installNativeBackend(context, log),
+    'mnist.startPredictionServer': () => predictionServer.start(),
+    'mnist.stopPredictionServer': () => predictionServer.stop(),
+    'mnist.openPredictionServer': () => predictionServer.openInBrowser(),
   };
   context.subscriptions.push(
     log,
@@ -69,12 +74,13 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
     models.onDidChange(() => refreshModelPanels()),
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
     ...registerPanelSerializers(services),
+    predictionServer,
     classifier,
   );
 
   logActivationTime(log, activateStart);
   return {
-    classifyPng: async (bytes) => digitAndProbabilities(await (await classifier.get()).classifyPng(bytes)),
+    classifyPng: async (bytes) => digitAndProbabilities(await (await classifier.get()).classifyImageBytes(bytes)),
     classifyPixels: async (rgba, width, height) =>
       digitAndProbabilities(await (await classifier.get()).classifyPixels(rgba, width, height)),
   };

@@ -24,6 +24,9 @@ describe('activation and API', () => {
       'classifyDigit',
       'useBundledModel',
       'installNativeBackend',
+      'startPredictionServer',
+      'stopPredictionServer',
+      'openPredictionServer',
     ]) {
       assert.ok(commands.includes(`mnist.${id}`), `mnist.${id} is registered`);
     }

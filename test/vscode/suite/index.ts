@@ -9,6 +9,7 @@ export function run(): Promise<void> {
   require('./hostileSettings.test'); // first: its settings must be in place before the extension activates
   require('./activation.test');
   require('./classify.test');
+  require('./predictionServer.test');
   require('./training.test');
 
   const report: Report = { passed: 0, failed: 0, tests: [] };
