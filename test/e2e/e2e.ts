@@ -4,7 +4,7 @@
 //   npx tsx test/e2e/e2e.ts [EXT.vsix]
 //
 // Environment: E2E_TIME_LIMIT_MIN (overall limit, default 25), E2E_ONLY (comma-separated subset of
-// sketchpad,classify,training,panels,hostile,native,extension-host; the later UI steps need training; native needs
+// sketchpad,serve,classify,training,panels,hostile,native,extension-host; the later UI steps need training; native needs
 // test/native/setup.sh's .cache/native), E2E_KEEP=1 (keep the
 // temporary folder), E2E_SCREENSHOTS_DIR (where the README screenshots go: by default the temporary folder, so a test
 // run changes no tracked file; `npm run screenshots` sets docs/), E2E_EXTENSION_TESTS (the bundled extension-host
@@ -12,7 +12,7 @@
 //
 // First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then code-server sessions, one after the
 // other, each with its own user-data-dir (the .vsix is installed once into a shared throwaway extensions-dir):
-//  1. the UI: sketchpad drawing, Explorer classification, training and cancelling, summary, evaluation, screenshots;
+//  1. the UI: sketchpad drawing, the prediction server (curl, its page in the browser), Explorer classification, training and cancelling, summary, evaluation, screenshots;
 //  2. "hostile": a workspace whose mnist.modelPath names a model whose model.json is /dev/zero (test/e2e/steps/hostile.ts);
 //  3. the native pass: @tensorflow/tfjs-node linked where the install command puts it, mnist.backend "tensorflow";
 //  4. the extension-host mocha suites (test/vscode/suite), loaded by a test-only runner extension, reporting as JSON.
@@ -29,6 +29,7 @@ import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from
 import { hostileSteps } from './steps/hostile';
 import { panelSteps } from './steps/panels';
 import { nativeSteps, placeNativeBackend, writeNativeSettings } from './steps/native';
+import { serveSteps, SERVE_SETTINGS } from './steps/serve';
 import { sketchpadSteps } from './steps/sketchpad';
 import { QUICK_TRAINING, trainingSteps, writeWorkspaceSettings } from './steps/training';
 import { launchBrowser, openWorkbench, type BrowserSession } from './workbench';
@@ -56,7 +57,7 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
   if (native) {
     writeNativeSettings(workspace);
     placeNativeBackend(userDataDir, path.join(repo, '.cache', 'native'));
-  } else writeWorkspaceSettings(workspace, QUICK_TRAINING);
+  } else writeWorkspaceSettings(workspace, { ...QUICK_TRAINING, ...SERVE_SETTINGS });
 
   const failedBefore = runner.failed;
   const server = await startCodeServer({ ...dirs, userDataDir, workspace });
@@ -88,6 +89,7 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
   if (native) await nativeSteps(ctx);
   else {
     if (wants('sketchpad')) await sketchpadSteps(ctx);
+    if (wants('serve')) await serveSteps(ctx);
     if (wants('classify')) await classifySteps(ctx);
     if (wants('training')) await trainingSteps(ctx);
     if (wants('panels')) await panelSteps(ctx);
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
         180_000,
       );
       if (!installed) return;
-      if (['sketchpad', 'classify', 'training', 'panels'].some(wants)) await uiSession(root, dirs);
+      if (['sketchpad', 'serve', 'classify', 'training', 'panels'].some(wants)) await uiSession(root, dirs);
       if (wants('hostile')) {
         await hostileSteps(runner, root, { ...dirs, userDataDir: path.join(root, 'user-data-hostile') }).catch(
           (error: unknown) => runner.record({ name: 'hostile', ok: false, ms: 0, error: String(error) }),
