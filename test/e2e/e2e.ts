@@ -23,7 +23,7 @@ import path from 'node:path';
 import { e2eCacheDir, installExtension, startCodeServer, withTimeLimit, type CodeServer } from './codeServer';
 import { log, Runner } from './runner';
 import { checkVsixContents } from './vsixContents';
-import { classifySteps, WORKSPACE_PNGS } from './steps/classify';
+import { classifySteps, WORKSPACE_JPEG, WORKSPACE_PNGS } from './steps/classify';
 import type { SuiteContext } from './steps/common';
 import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
 import { hostileSteps } from './steps/hostile';
@@ -54,6 +54,8 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
   const userDataDir = path.join(root, native ? 'user-data-native' : 'user-data-ui');
   mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
   for (const file of Object.keys(WORKSPACE_PNGS)) copyFileSync(path.join(fixtures, file), path.join(workspace, file));
+  const jpeg = WORKSPACE_JPEG.file;
+  copyFileSync(path.join(repo, 'test', 'fixtures', 'jpeg', jpeg), path.join(workspace, jpeg));
   if (native) {
     writeNativeSettings(workspace);
     placeNativeBackend(userDataDir, path.join(repo, '.cache', 'native'));

@@ -375,7 +375,7 @@ describe('prediction server (POST /predict, GET /health, /openapi.json, /)', fun
   });
 
   it('batches concurrent requests into fewer model calls, with the answers of single calls', async () => {
-    const batching = await startPredictionServer(classifier, { port: 0, maxWaitMs: 20, maxBatch: 16 });
+    const batching = await startPredictionServer(classifier, { port: 0, maxWaitMs: 50, maxBatch: 16 });
     try {
       const test = mnist();
       const count = 48;
@@ -406,7 +406,7 @@ describe('prediction server (POST /predict, GET /health, /openapi.json, /)', fun
   });
 
   it('answers 503 with Retry-After when the queue is full', async () => {
-    const small = await startPredictionServer(classifier, { port: 0, maxQueue: 2, maxWaitMs: 200, maxBatch: 64 });
+    const small = await startPredictionServer(classifier, { port: 0, maxQueue: 2, maxWaitMs: 1000, maxBatch: 64 });
     try {
       const pixels = Array.from(mnist().images.subarray(0, IMAGE_SIZE));
       const responses = await Promise.all(
