@@ -15,7 +15,8 @@ export const IMAGE_FIELD = 'image';
 /** `POST /predict?image=1` adds the 28x28 image the model saw to the answer. */
 export const SEEN_IMAGE_QUERY = 'image';
 
-export interface RankedProbability {
+/** A digit and its probability (also what the engine's ranking returns). */
+export interface RankedDigit {
   digit: number;
   probability: number;
 }
@@ -25,7 +26,7 @@ export interface PredictionAnswer {
   digit: number;
   probability: number;
   /** The three likeliest digits, likeliest first. */
-  top3: RankedProbability[];
+  top3: RankedDigit[];
   /** Every digit's probability, keyed "0" to "9". */
   probabilities: Record<string, number>;
   /** Base64 of the 784 bytes (0..255) the model saw; only when asked for (SEEN_IMAGE_QUERY). */

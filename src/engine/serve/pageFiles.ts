@@ -25,7 +25,8 @@ const ASSETS: Record<string, Asset> = {
 
 const STYLES = ['sketchpadWeb.css', 'panels.css', 'sketchpad.css'];
 
-export interface PageFile {
+/** A body to answer with, its type and headers. */
+export interface Reply {
   body: Buffer | string;
   type: string;
   headers?: Record<string, string>;
@@ -40,7 +41,7 @@ export function assetName(path: string): string | undefined {
 
 const cache = new Map<string, Promise<Buffer>>();
 
-export async function readAsset(name: string): Promise<PageFile> {
+export async function readAsset(name: string): Promise<Reply> {
   const asset = ASSETS[name];
   let bytes = cache.get(name);
   if (!bytes) {
@@ -51,7 +52,7 @@ export async function readAsset(name: string): Promise<PageFile> {
   return { body: await bytes, type: asset.type, headers: { 'Cache-Control': 'no-cache' } };
 }
 
-export function sketchpadPage(): PageFile {
+export function sketchpadPage(): Reply {
   const nonce = randomBytes(18).toString('base64');
   const csp = [
     `default-src 'none'`,

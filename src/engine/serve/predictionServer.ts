@@ -23,7 +23,7 @@ import { topDigits } from '../ranking';
 import { MicroBatcher, QueueFullError } from './microBatcher';
 import { openApiDocument } from './openApi';
 import { ClientGoneError, HttpError, checkPredictHeaders, readPredictBody, type PredictInput } from './requestBody';
-import { assetName, readAsset, sketchpadPage, type PageFile } from './pageFiles';
+import { assetName, readAsset, sketchpadPage, type Reply } from './pageFiles';
 import { DEFAULT_SERVE_OPTIONS, type ServeOptions } from './serveOptions';
 
 /** How long the server goes on accepting after close() is called (see close). */
@@ -58,7 +58,7 @@ export async function startPredictionServer(
   const pending = new Set<ServerResponse>();
   let closing = false;
 
-  const send = (res: ServerResponse, status: number, file: PageFile) => {
+  const send = (res: ServerResponse, status: number, file: Reply) => {
     if (res.headersSent || res.destroyed) return;
     res.writeHead(status, {
       'Content-Type': file.type,

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { DigitClassifier } from '../../engine/classifier';
 import { readImageFile } from '../../engine/image/readImageFile';
-import { topDigits, type RankedDigit } from '../../engine/ranking';
+import { topDigits } from '../../engine/ranking';
+import type { RankedDigit } from '../../shared/predictionApi';
 import { formatPercent } from '../../shared/format';
 import { errorMessage } from '../../shared/errors';
 
