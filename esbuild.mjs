@@ -76,6 +76,8 @@ const hdf5Bundle = {
 const webviewBundles = {
   entryPoints: {
     sketchpad: 'src/webview/sketchpad/sketchpadPage.ts',
+    // The same panel as the prediction server's web page (src/engine/serve/pageFiles.ts).
+    sketchpadWeb: 'src/webview/sketchpad/sketchpadWebPage.ts',
     trainingChart: 'src/webview/trainingChart/trainingChartPage.ts',
     modelSummary: 'src/webview/modelSummary/modelSummaryPage.ts',
     evaluation: 'src/webview/evaluation/evaluationPage.ts',

@@ -1,4 +1,4 @@
-// Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench|export> [options]
+// Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench|export|serve> [options]
 import { memory } from '@tensorflow/tfjs-core';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,8 +20,12 @@ import { certaintyOf } from '../engine/uncertainty';
 import { unsureText } from '../shared/certainty';
 import { loadMnist } from '../engine/data/idx';
 import { BUNDLES, builtFile, bundledModelDir, defaultDataDir } from '../engine/paths';
-import { pngToMnistImage, readPngFile } from '../engine/image/png';
+import { imageToMnistImage } from '../engine/image/decodeImage';
+import { readImageFile } from '../engine/image/readImageFile';
 import { predictDigit } from '../engine/predict';
+import { DigitClassifier } from '../engine/classifier';
+import { startPredictionServer } from '../engine/serve/predictionServer';
+import { DEFAULT_SERVE_OPTIONS, exposureWarning, type ServeOptions } from '../engine/serve/serveOptions';
 import { topDigits } from '../engine/ranking';
 import { formatBatch, formatEpoch, formatEvaluating } from '../engine/training/progressText';
 import { trainEvaluateSave } from '../engine/training/trainingPipeline';
@@ -47,7 +51,9 @@ const USAGE = `Usage: npm run mnist -- <command> [options]
 Commands:
   train     [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--limit N] [--augment] [--seed N] [--out DIR]
   evaluate  [--model M] [--limit N] [--robustness [--seed N]]   (--robustness: accuracy under 12 corruptions)
-  classify  FILE... [--model M]
+  classify  FILE... [--model M]   (PNG or JPEG files)
+  serve     [--model M] [--port ${DEFAULT_SERVE_OPTIONS.port}] [--host ${DEFAULT_SERVE_OPTIONS.host}] [--max-batch ${DEFAULT_SERVE_OPTIONS.maxBatch}] [--max-wait-ms ${DEFAULT_SERVE_OPTIONS.maxWaitMs}]
+            [--max-queue ${DEFAULT_SERVE_OPTIONS.maxQueue}] [--timeout-ms ${DEFAULT_SERVE_OPTIONS.requestTimeoutMs}]   (POST /predict, the sketchpad page at /; Ctrl+C stops)
   summary   [--model M]
   activations FILE [--model M]   (each layer's output shape and activation statistics; the saliency map's strongest pixels)
   export    [--model M] --out FILE.keras   (writes the model in Keras 3's format, for keras.models.load_model)
@@ -75,6 +81,12 @@ const OPTIONS = {
   augment: { type: 'boolean', default: false },
   robustness: { type: 'boolean', default: false },
   repeats: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'max-batch': { type: 'string' },
+  'max-wait-ms': { type: 'string' },
+  'max-queue': { type: 'string' },
+  'timeout-ms': { type: 'string' },
   'vs-torch': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -120,11 +132,15 @@ function numberOrText(raw: string): number | string {
   return raw.trim() !== '' && !Number.isNaN(value) ? value : raw;
 }
 
-function integer(values: Values, name: 'limit' | 'repeats' | 'seed', fallback: number): number {
+type IntegerFlag = 'limit' | 'repeats' | 'seed' | 'port' | 'max-batch' | 'max-wait-ms' | 'max-queue' | 'timeout-ms';
+
+function integer(values: Values, name: IntegerFlag, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${name} must be a whole number (got "${raw}")`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
   return value;
 }
 
@@ -287,13 +303,13 @@ async function robustnessCommand(values: Values) {
 }
 
 async function classifyCommand(values: Values, files: string[]) {
-  if (!files.length) throw new UsageError('classify needs at least one PNG file');
+  if (!files.length) throw new UsageError('classify needs at least one PNG or JPEG file');
   const backend = await startBackend(values);
   const { model } = await loadModel(modelDir(values));
   const results = [];
   for (const file of files) {
     try {
-      const image = pngToMnistImage(await readPngFile(file), basename(file));
+      const image = imageToMnistImage(await readImageFile(file), basename(file));
       const prediction = predictDigit(model, image.pixels);
       const top3 = topDigits(prediction.probabilities);
       const certainty = certaintyOf(prediction);
@@ -318,11 +334,11 @@ async function classifyCommand(values: Values, files: string[]) {
 const STRONGEST_PIXELS = 5;
 
 async function activationsCommand(values: Values, files: string[]) {
-  if (files.length !== 1) throw new UsageError('activations needs one PNG file');
+  if (files.length !== 1) throw new UsageError('activations needs one image file (PNG or JPEG)');
   const [file] = files;
   await startBackend(values);
   const { model } = await loadModel(modelDir(values));
-  const image = pngToMnistImage(await readPngFile(file), basename(file));
+  const image = imageToMnistImage(await readImageFile(file), basename(file));
   const { prediction, layers, saliency } = networkActivations(model, image.pixels);
   disposeModel(model);
   const round = (value: number) => Number(value.toPrecision(4));
@@ -358,6 +374,56 @@ async function activationsCommand(values: Values, files: string[]) {
       `Saliency of ${digit} (${formatPercent(probability, 1)}): strongest pixels (row, column) ${strongest.map((p) => `(${p.row}, ${p.column})`).join(' ')}`,
     );
   return { file, digit: prediction.digit, layers: layerRows, saliency: maps };
+}
+
+function serveOptionsFromFlags(values: Values): ServeOptions {
+  const defaults = DEFAULT_SERVE_OPTIONS;
+  return {
+    port: integer(values, 'port', defaults.port, 0, 65535),
+    host: values.host ?? defaults.host,
+    maxBatch: integer(values, 'max-batch', defaults.maxBatch, 1, 4096),
+    maxWaitMs: integer(values, 'max-wait-ms', defaults.maxWaitMs, 0, 1000),
+    maxQueue: integer(values, 'max-queue', defaults.maxQueue, 1),
+    requestTimeoutMs: integer(values, 'timeout-ms', defaults.requestTimeoutMs, 1),
+  };
+}
+
+/** Serves until SIGINT or SIGTERM; then answers the requests under way and stops. */
+async function serveCommand(values: Values) {
+  const options = serveOptionsFromFlags(values);
+  // Listening for the signals before saying where it serves: a client told the address may signal at once.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  const preference = backendPreference(values);
+  const dir = modelDir(values);
+  const classifier = new DigitClassifier(
+    { path: dir, kind: values.model ? 'custom' : 'bundled' },
+    () => preference,
+    () => nativeSearchPaths(values),
+  );
+  logBackend(values.json, await classifier.startBackend());
+  const warning = exposureWarning(options.host);
+  if (warning) process.stderr.write(`Warning: ${warning}\n`);
+  const server = await startPredictionServer(classifier, {
+    ...options,
+    log: (line) => process.stderr.write(`Error: ${line}\n`),
+  });
+  log(
+    values.json,
+    `Serving ${dir} at ${server.url} — POST ${server.url}predict, the sketchpad at ${server.url}; Ctrl+C stops`,
+  );
+  if (values.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');
+  await stopRequested;
+  log(values.json, 'Stopping: answering the requests under way…');
+  await server.close();
+  classifier.dispose();
+  log(
+    values.json,
+    `Stopped after ${server.batcher.stats.images} predictions in ${server.batcher.stats.batches} model calls`,
+  );
+  return { url: server.url, served: server.batcher.stats };
 }
 
 async function summaryCommand(values: Values) {
@@ -537,6 +603,7 @@ export async function main(argv: string[]): Promise<void> {
     activations: () => activationsCommand(values, rest),
     bench: () => benchCommand(values),
     export: () => exportCommand(values),
+    serve: () => serveCommand(values),
   };
   try {
     if (!commands[command]) throw new UsageError(`unknown command "${command}"`);

@@ -2,7 +2,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { initBackend, type BackendChoice } from './backend';
 import type { BackendPreference } from './backendNames';
-import { pngToMnistImage } from './image/png';
+import { imageToMnistImage } from './image/decodeImage';
 import { predictDigit, type Prediction } from './predict';
 import { toMnistImage, type MnistImage } from './image/preprocess';
 import { folderStamp } from './model/modelFiles';
@@ -103,8 +103,9 @@ export class DigitClassifier {
     return { ...predictDigit(model, image.pixels), image: image.pixels };
   }
 
-  async classifyPng(bytes: Uint8Array, file = 'image.png'): Promise<Classification> {
-    return this.classifyImage(pngToMnistImage(bytes, file));
+  /** A PNG or JPEG file's bytes. */
+  async classifyImageBytes(bytes: Uint8Array, file = 'image'): Promise<Classification> {
+    return this.classifyImage(imageToMnistImage(bytes, file));
   }
 
   async classifyPixels(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Classification> {

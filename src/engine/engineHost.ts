@@ -7,3 +7,4 @@ export { loadMnist } from './data/idx';
 export { exportKeras } from './keras/kerasWrite';
 export { summarizeModelFile } from './model/fileSummary';
 export { firstConvolutionFilters, networkActivations } from './model/activations';
+export { startPredictionServer } from './serve/predictionServer';

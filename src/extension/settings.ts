@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isBackendPreference, type BackendPreference } from '../engine/backendNames';
+import { DEFAULT_SERVE_OPTIONS } from '../engine/serve/serveOptions';
 import {
   DEFAULT_TRAIN_OPTIONS,
   parseTrainOptions,
@@ -36,6 +37,17 @@ export function backendFromSettings(read: SettingReader, warn = ignore): Backend
   if (value === undefined || isBackendPreference(value)) return value ?? 'auto';
   warn('mnist.backend', `must be one of "auto", "tensorflow", "wasm", "cpu" (got ${JSON.stringify(value)})`);
   return 'auto';
+}
+
+export const MAX_PORT = 65535;
+
+/** The port mnist.server.port names (0: any free port). */
+export function serverPortFromSettings(read: SettingReader, warn = ignore): number {
+  const value = read('server.port');
+  if (value === undefined) return DEFAULT_SERVE_OPTIONS.port;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_PORT) return value;
+  warn('mnist.server.port', `must be a whole number from 0 to ${MAX_PORT} (got ${JSON.stringify(value)})`);
+  return DEFAULT_SERVE_OPTIONS.port;
 }
 
 /** The mnist.modelPath setting as written (trimmed), or undefined when it is empty or not a string. */

@@ -1,4 +1,4 @@
-// Number and time formatting shared by the panels.
+// Number, time and file-name formatting shared by the panels.
 
 export function formatPercent(fraction: number, digits = 1): string {
   return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(digits)}%` : '—';
@@ -24,4 +24,9 @@ export function formatDate(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** A drawing's file name: "digit-3.png", or "digit.png" when there is no prediction yet. */
+export function pngFileName(digit: number | undefined): string {
+  return digit === undefined ? 'digit.png' : `digit-${digit}.png`;
 }

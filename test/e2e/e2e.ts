@@ -4,15 +4,17 @@
 //   npx tsx test/e2e/e2e.ts [EXT.vsix]
 //
 // Environment: E2E_TIME_LIMIT_MIN (overall limit, default 25), E2E_ONLY (comma-separated subset of
-// sketchpad,classify,training,panels,keras,hostile,native,extension-host; panels needs training; native needs
-// test/native/setup.sh's .cache/native), E2E_KEEP=1 (keep the temporary folder), E2E_SCREENSHOTS_DIR (where the README screenshots go: by default the temporary folder, so a test
+// sketchpad,serve,classify,training,panels,keras,hostile,native,extension-host; panels needs training; native needs
+// test/native/setup.sh's .cache/native), E2E_KEEP=1 (keep the temporary folder), E2E_SCREENSHOTS_DIR (where the
+// README screenshots go: by default the temporary folder, so a test
 // run changes no tracked file; `npm run screenshots` sets docs/), E2E_EXTENSION_TESTS (the bundled extension-host
 // suite, default out/vscode-tests/index.js, which `npm run build` builds).
 //
 // First the .vsix's file list is checked (test/e2e/vsixContents.ts). Then code-server sessions, one after the
 // other, each with its own user-data-dir (the .vsix is installed once into a shared throwaway extensions-dir):
-//  1. the UI: sketchpad drawing, the network panel, Explorer classification, training and cancelling, summary,
-//     evaluation, screenshots, Keras files (open with a click, make active, export);
+//  1. the UI: sketchpad drawing, the network panel, the prediction server (curl, its page in the browser), Explorer
+//     classification, training and cancelling, summary, evaluation, screenshots, Keras files (open with a click,
+//     make active, export);
 //  2. "hostile": a workspace whose mnist.modelPath names a model whose model.json is /dev/zero (test/e2e/steps/hostile.ts);
 //  3. the native pass: "Install Native TensorFlow Backend" offline, then online from a local mirror of what
 //     tfjs-node's install step downloads (test/e2e/nativeMirror.ts), then mnist.backend "tensorflow" at work;
@@ -24,7 +26,7 @@ import path from 'node:path';
 import { e2eCacheDir, installExtension, startCodeServer, withTimeLimit, type CodeServer } from './codeServer';
 import { log, Runner } from './runner';
 import { checkVsixContents } from './vsixContents';
-import { classifySteps, WORKSPACE_PNGS } from './steps/classify';
+import { classifySteps, WORKSPACE_JPEG, WORKSPACE_PNGS } from './steps/classify';
 import type { SuiteContext } from './steps/common';
 import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
 import { hostileSteps } from './steps/hostile';
@@ -32,6 +34,7 @@ import { copyKerasModel, kerasSteps } from './steps/keras';
 import { panelSteps } from './steps/panels';
 import { nativeSteps, writeNativeSettings } from './steps/native';
 import { nativeMirror, type NativeMirror } from './nativeMirror';
+import { serveSteps, SERVE_SETTINGS } from './steps/serve';
 import { sketchpadSteps } from './steps/sketchpad';
 import { networkSteps } from './steps/network';
 import { QUICK_TRAINING, trainingSteps, writeWorkspaceSettings } from './steps/training';
@@ -58,11 +61,13 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
   const userDataDir = path.join(root, native ? 'user-data-native' : 'user-data-ui');
   mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
   for (const file of Object.keys(WORKSPACE_PNGS)) copyFileSync(path.join(fixtures, file), path.join(workspace, file));
+  const jpeg = WORKSPACE_JPEG.file;
+  copyFileSync(path.join(repo, 'test', 'fixtures', 'jpeg', jpeg), path.join(workspace, jpeg));
   let mirror: NativeMirror | undefined;
   if (native) {
     writeNativeSettings(workspace);
     mirror = await nativeMirror(path.join(repo, '.cache', 'native', 'mirror'));
-  } else writeWorkspaceSettings(workspace, QUICK_TRAINING);
+  } else writeWorkspaceSettings(workspace, { ...QUICK_TRAINING, ...SERVE_SETTINGS });
   if (!native && wants('keras')) copyKerasModel(repo, workspace);
 
   const failedBefore = runner.failed;
@@ -100,6 +105,7 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
       await sketchpadSteps(ctx);
       await networkSteps(ctx);
     }
+    if (wants('serve')) await serveSteps(ctx);
     if (wants('classify')) await classifySteps(ctx);
     if (wants('training')) await trainingSteps(ctx);
     if (wants('panels')) await panelSteps(ctx);
@@ -139,7 +145,7 @@ async function main(): Promise<void> {
         180_000,
       );
       if (!installed) return;
-      if (['sketchpad', 'classify', 'training', 'panels', 'keras'].some(wants)) await uiSession(root, dirs);
+      if (['sketchpad', 'serve', 'classify', 'training', 'panels', 'keras'].some(wants)) await uiSession(root, dirs);
       if (wants('hostile')) {
         await hostileSteps(runner, root, { ...dirs, userDataDir: path.join(root, 'user-data-hostile') }).catch(
           (error: unknown) => runner.record({ name: 'hostile', ok: false, ms: 0, error: String(error) }),

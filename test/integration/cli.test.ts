@@ -38,6 +38,16 @@ describe('CLI (dist/cli.js) with the bundled model', () => {
     });
   });
 
+  it('classifies camera-like JPEGs (baseline, progressive, turned by their EXIF orientation)', async () => {
+    const jpegs = resolve('test/fixtures/jpeg');
+    const photos: { file: string; label: number }[] = JSON.parse(
+      readFileSync(join(jpegs, 'manifest.json'), 'utf8'),
+    ).photos;
+    const { code, json } = await mnist('classify', ...photos.map((p) => join(jpegs, p.file)), '--json');
+    assert.equal(code, 0);
+    photos.forEach((photo, i) => assert.equal(json.results[i].digit, photo.label, photo.file));
+  });
+
   it('reports each bad file clearly, still classifies the rest, and exits non-zero', async () => {
     const bad = ['corrupt.png', 'empty.png', 'not-a-png.png', 'blank.png', 'missing.png'].map((f) => join(fixtures, f));
     const { code, json, stderr } = await mnist('classify', join(fixtures, 'seven-grey8.png'), ...bad, '--json');

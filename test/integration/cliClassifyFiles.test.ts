@@ -1,10 +1,10 @@
 // classify names what is wrong with a path that is no PNG file to read: a folder called x.png, a file over the size
-// limit (the same words as the extension's, from the engine's readPngFile).
+// limit (the same words as the extension's, from the engine's readImageFile).
 import { strict as assert } from 'node:assert';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PNG_LIMITS } from '../../src/engine/image/png';
+import { IMAGE_LIMITS } from '../../src/engine/image/imageInput';
 import { makeHostileImages } from '../fixtures/hostileImages';
 import { requireBuiltCli, runCli } from './runCli';
 
@@ -30,15 +30,15 @@ describe('CLI (dist/cli.js) classify: paths that are no PNG file', () => {
     mkdirSync(folder);
     const { code, json, stderr } = await classify(folder, resolve('test/fixtures/png/seven-grey8.png'));
     assert.equal(code, 1);
-    assert.equal(json.results[0].error, 'x.png: is a folder, not a PNG image');
+    assert.equal(json.results[0].error, 'x.png: is a folder, not an image file');
     assert.equal(json.results[1].digit, 7);
-    assert.match(stderr, /x\.png: error: x\.png: is a folder, not a PNG image/);
+    assert.match(stderr, /x\.png: error: x\.png: is a folder, not an image file/);
   });
 
   it('refuses a file over the size limit', async () => {
     const big = join(dir, 'big.png');
     const fd = openSync(big, 'w');
-    ftruncateSync(fd, PNG_LIMITS.maxBytes + 1); // sparse: takes no room on disk
+    ftruncateSync(fd, IMAGE_LIMITS.maxBytes + 1); // sparse: takes no room on disk
     closeSync(fd);
     const { code, json } = await classify(big);
     assert.equal(code, 1);

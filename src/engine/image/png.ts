@@ -1,76 +1,13 @@
-// PNG files: reading (what is at the path is checked first) and decoding (pngjs), with size limits checked before any
-// pixel is decoded.
-import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+// PNG decoding (pngjs), with the size limits checked before any pixel is decoded.
 import { PNG } from 'pngjs';
-import { NoDigitError, toMnistImage, type MnistImage, type RawImage } from './preprocess';
+import type { RawImage } from './preprocess';
 import { errorMessage } from '../../shared/errors';
-
-export const PNG_LIMITS = { maxSide: 4096, maxBytes: 25 * 1024 * 1024 };
-
-export class ImageInputError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-  ) {
-    super(`${file}: ${problem}`);
-    this.name = 'ImageInputError';
-  }
-}
+import { checkByteSize, checkSides, ImageInputError } from './imageInput';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Signature, then the IHDR chunk's length and type, then its width and height. */
 const IHDR_TYPE_OFFSET = 12;
 const IHDR_SIZE_END = 24;
-const MB = 1024 * 1024;
-
-/**
- * Reads the PNG file at `path` whole; a folder, a missing file, anything but a plain file, or a file over the size
- * limit is refused (an ImageInputError naming the file) before a byte is read. The file is opened once (without
- * waiting on a named pipe) and read at most to its size plus one byte, so a file that grows is refused, not read on.
- */
-export async function readPngFile(path: string): Promise<Uint8Array> {
-  const file = basename(path);
-  try {
-    checkPlainFile(await stat(path), file);
-    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const { size } = checkPlainFile(await handle.stat(), file);
-      // One byte more than the file holds, to see it grow.
-      const buffer = new Uint8Array(size + 1);
-      let length = 0;
-      for (let read = -1; read !== 0 && length < buffer.length; length += read) {
-        ({ bytesRead: read } = await handle.read(buffer, length, buffer.length - length, length));
-      }
-      if (length > size) throw new ImageInputError(file, 'changed while it was being read');
-      return buffer.subarray(0, length);
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    if (err instanceof ImageInputError) throw err;
-    throw new ImageInputError(file, readProblem(err));
-  }
-}
-
-function checkPlainFile<S extends { isDirectory(): boolean; isFile(): boolean; size: number }>(
-  stats: S,
-  file: string,
-): S {
-  if (stats.isDirectory()) throw new ImageInputError(file, 'is a folder, not a PNG image');
-  if (!stats.isFile()) throw new ImageInputError(file, 'is not a plain file');
-  if (stats.size > PNG_LIMITS.maxBytes) throw new ImageInputError(file, tooLarge(stats.size));
-  return stats;
-}
-
-function readProblem(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'file not found';
-  if (code === 'ELOOP') return 'is a loop of symbolic links';
-  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
-  return `cannot be read: ${errorMessage(err)}`;
-}
 
 /** Decodes any PNG (every colour type, bit depth, palette, tRNS, interlacing) to 8-bit RGBA. */
 export function decodePng(bytes: Uint8Array, file: string): RawImage {
@@ -91,30 +28,17 @@ export function decodePng(bytes: Uint8Array, file: string): RawImage {
   return { data, width: png.width, height: png.height, channels: 4 };
 }
 
-/** Decodes a PNG and prepares it as an MNIST-style 28x28 image. */
-export function pngToMnistImage(bytes: Uint8Array, file: string): MnistImage {
-  const image = decodePng(bytes, file);
-  try {
-    return toMnistImage(image);
-  } catch (err) {
-    if (err instanceof NoDigitError) throw new ImageInputError(file, err.message);
-    throw err;
-  }
+/** Whether `bytes` start with the PNG signature. */
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= SIGNATURE.length && SIGNATURE.every((byte, i) => bytes[i] === byte);
 }
 
 function checkBeforeDecoding(bytes: Uint8Array, file: string): void {
   if (bytes.length === 0) throw new ImageInputError(file, 'the file is empty');
-  if (bytes.length > PNG_LIMITS.maxBytes) throw new ImageInputError(file, tooLarge(bytes.length));
-  if (bytes.length < SIGNATURE.length || SIGNATURE.some((byte, i) => bytes[i] !== byte)) {
-    throw new ImageInputError(file, 'is not a PNG image');
-  }
+  checkByteSize(bytes.length, file);
+  if (!isPng(bytes)) throw new ImageInputError(file, 'is not a PNG image');
   const { width, height } = readIhdrSize(bytes, file);
-  if (width > PNG_LIMITS.maxSide || height > PNG_LIMITS.maxSide) {
-    throw new ImageInputError(
-      file,
-      `is ${width}x${height} pixels; the limit is ${PNG_LIMITS.maxSide} pixels on each side`,
-    );
-  }
+  checkSides(width, height, file);
   if (!endsWithIend(bytes)) throw new ImageInputError(file, 'is a damaged PNG: the file is cut short');
 }
 
@@ -148,16 +72,4 @@ function readIhdrSize(bytes: Uint8Array, file: string): { width: number; height:
     throw new ImageInputError(file, `is a damaged PNG: its header says ${width}x${height} pixels`);
   }
   return { width, height };
-}
-
-/** "is 25.1 MB; the limit is 25 MB". */
-function tooLarge(bytes: number): string {
-  const size = (Math.ceil((bytes / MB) * 10) / 10).toFixed(1); // rounded up: never "25.0" over a 25 MB limit
-  return `is ${size} MB; the limit is ${formatMB(PNG_LIMITS.maxBytes)} MB`;
-}
-
-/** "25", or "12.5" when not a whole number. */
-function formatMB(bytes: number): string {
-  const mb = bytes / MB;
-  return Number.isInteger(mb) ? String(mb) : mb.toFixed(1);
 }

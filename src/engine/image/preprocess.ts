@@ -258,3 +258,8 @@ function centreByMass(pixels: Float32Array, width: number, height: number): Floa
 function clamp(value: number, low: number, high: number): number {
   return value < low ? low : value > high ? high : value;
 }
+
+/** 784 model-input values (0..1) → base64 of 784 bytes (0..255): the image the model saw, for a page to show. */
+export function pixelsToBase64(pixels: Float32Array): string {
+  return Buffer.from(Uint8Array.from(pixels, (p) => Math.round(Math.min(1, Math.max(0, p)) * 255))).toString('base64');
+}

@@ -1,9 +1,10 @@
-// MNIST: Classify Digit — one or many PNGs from the Explorer, the editor title or the palette.
+// MNIST: Classify Digit — one or many PNG or JPEG images from the Explorer, the editor title or the palette.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { DigitClassifier } from '../../engine/classifier';
-import { readPngFile } from '../../engine/image/png';
-import { topDigits, type RankedDigit } from '../../engine/ranking';
+import { readImageFile } from '../../engine/image/readImageFile';
+import { topDigits } from '../../engine/ranking';
+import type { RankedDigit } from '../../shared/predictionApi';
 import { formatPercent } from '../../shared/format';
 import { errorMessage } from '../../shared/errors';
 
@@ -26,8 +27,8 @@ export async function filesToClassify(clicked?: vscode.Uri, selected?: vscode.Ur
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
     openLabel: 'Classify',
-    title: 'MNIST: choose PNG images of digits',
-    filters: { 'PNG images': ['png', 'PNG'] },
+    title: 'MNIST: choose PNG or JPEG images of digits',
+    filters: { 'PNG or JPEG images': ['png', 'PNG', 'jpg', 'JPG', 'jpeg', 'JPEG'] },
     defaultUri: active ? vscode.Uri.joinPath(active, '..') : vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked ?? [];
@@ -36,8 +37,8 @@ export async function filesToClassify(clicked?: vscode.Uri, selected?: vscode.Ur
 export async function classifyFile(classifier: DigitClassifier, uri: vscode.Uri): Promise<FileClassification> {
   const file = basename(uri.path);
   try {
-    const bytes = await readPngFile(uri.fsPath);
-    const result = await classifier.classifyPng(bytes, file);
+    const bytes = await readImageFile(uri.fsPath);
+    const result = await classifier.classifyImageBytes(bytes, file);
     const top3 = topDigits(result.probabilities);
     return { file, uri, digit: result.digit, confidence: top3[0].probability, top3 };
   } catch (err) {

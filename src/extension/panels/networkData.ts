@@ -1,7 +1,7 @@
 // The network panel's data on the host side: the engine's activations as the protocol's views. No vscode import.
 import type { ConvolutionFilters, NetworkActivations } from '../../engine/model/activations';
 import type { FiltersView, NetworkUpdate } from '../../shared/networkProtocol';
-import { pixelsToBase64 } from './sketchpadData';
+import { pixelsToBase64 } from '../../engine/image/preprocess';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
 

@@ -2,6 +2,7 @@
 // classifier's answer as the prediction the webview shows. No vscode import (unit-tested).
 import { PNG } from 'pngjs';
 import type { Classification } from '../../engine/classifier';
+import { pixelsToBase64 } from '../../engine/image/preprocess';
 import { topDigits } from '../../engine/ranking';
 import type { SketchpadUpdate } from '../../shared/sketchpadProtocol';
 
@@ -20,16 +21,6 @@ export function inkToPng(ink: Uint8Array, width: number, height: number): Buffer
     png.data[i * 4 + 3] = 255;
   }
   return PNG.sync.write(png, { colorType: 0 });
-}
-
-/** 784 model-input values (0..1) → base64 of 784 bytes (0..255). */
-export function pixelsToBase64(pixels: Float32Array): string {
-  return Buffer.from(Uint8Array.from(pixels, (p) => Math.round(Math.min(1, Math.max(0, p)) * 255))).toString('base64');
-}
-
-/** "digit-3.png", or "digit.png" when there is no prediction yet. */
-export function pngFileName(digit: number | undefined): string {
-  return digit === undefined ? 'digit.png' : `digit-${digit}.png`;
 }
 
 /** The answer to prediction request `requestId`: the probabilities, the three likeliest digits, the image seen. */

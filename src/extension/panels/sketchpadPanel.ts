@@ -6,7 +6,8 @@ import { SketchpadRequestSchema, type SketchpadRequest, type SketchpadUpdate } f
 import { errorMessage } from '../../shared/errors';
 import { PanelHost, PanelSlot, type PanelKind } from './panelHost';
 import type { PanelServices } from '../services';
-import { decodeInk, inkToPng, pngFileName, predictionUpdate } from './sketchpadData';
+import { pngFileName } from '../../shared/format';
+import { decodeInk, inkToPng, predictionUpdate } from './sketchpadData';
 
 type PredictRequest = Extract<SketchpadRequest, { type: 'predict' }>;
 type SaveRequest = Extract<SketchpadRequest, { type: 'savePng' }>;

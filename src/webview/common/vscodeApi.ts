@@ -1,6 +1,7 @@
 // The webview side of the host connection: typed postMessage, saved state and incoming messages.
 
-interface VsCodeApi {
+/** What acquireVsCodeApi gives a webview (and the web page's stand-in for it: sketchpad/serverConnection.ts). */
+export interface VsCodeApi {
   postMessage(message: unknown): void;
   getState(): unknown;
   setState(state: unknown): void;

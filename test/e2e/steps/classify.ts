@@ -1,4 +1,4 @@
-// Step 2: Explorer → right-click PNG(s) → "Classify Digit": one file, a multi-selection, a corrupt file.
+// Step 2: Explorer → right-click PNG(s) or a JPEG → "Classify Digit": one file, a JPEG, a multi-selection, a corrupt file.
 import { assert, until } from '../runner';
 import { explorerContextMenu, waitForNotification } from '../workbench';
 import { clearNotifications, frameText, panel, PANEL_TITLES, type SuiteContext } from './common';
@@ -13,6 +13,9 @@ export const WORKSPACE_PNGS: Record<string, number | 'corrupt'> = {
   'four-grey8.png': 4,
   'corrupt.png': 'corrupt',
 };
+
+/** A camera-like JPEG the workspace holds (test/fixtures/jpeg/): stored turned, upright by its EXIF orientation. */
+export const WORKSPACE_JPEG = { file: 'seven-progressive-exif6.jpg', digit: 7 };
 
 /** The severity icon of the notification that shows `text`: "info", "warning" or "error". */
 async function severity(ctx: SuiteContext, text: RegExp): Promise<string> {
@@ -41,6 +44,22 @@ export async function classifySteps(ctx: SuiteContext): Promise<void> {
       const text = await waitForNotification(page, /seven-grey8\.png →/, 60_000);
       assert(/^seven-grey8\.png → 7 \(\d{1,3}\.\d%\)$/.test(text), `notification "${text}"`);
       assert((await severity(ctx, /seven-grey8\.png →/)) === 'info', 'the notification is not an information message');
+      return `"${text}"`;
+    },
+    90_000,
+  );
+
+  await runner.check(
+    `classify: a JPEG from the Explorer context menu (progressive, EXIF-turned) → "${WORKSPACE_JPEG.file} → 7"`,
+    async () => {
+      await clearNotifications(page);
+      await explorerContextMenu(page, WORKSPACE_JPEG.file, 'Classify Digit');
+      const text = await waitForNotification(
+        page,
+        new RegExp(`${WORKSPACE_JPEG.file.replace(/\./g, '\\.')} →`),
+        60_000,
+      );
+      assert(text.startsWith(`${WORKSPACE_JPEG.file} → ${WORKSPACE_JPEG.digit} (`), `notification "${text}"`);
       return `"${text}"`;
     },
     90_000,

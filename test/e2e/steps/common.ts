@@ -81,8 +81,8 @@ export function panel(page: Page, title: string, timeoutMs = 30_000): Promise<Fr
   return webviewFrame(page, title, timeoutMs);
 }
 
-/** Text of an element inside a webview, with blanks collapsed. */
-export async function frameText(frame: FrameLocator, selector: string, timeoutMs = 30_000): Promise<string> {
+/** Text of an element inside a webview (or a page), with blanks collapsed. */
+export async function frameText(frame: FrameLocator | Page, selector: string, timeoutMs = 30_000): Promise<string> {
   const element = frame.locator(selector).first();
   await element.waitFor({ timeout: timeoutMs });
   return ((await element.textContent()) ?? '').replace(/\s+/g, ' ').trim();

@@ -1,5 +1,8 @@
 // Step 1: "MNIST: Open Sketchpad", draw digits with mouse strokes inside the webview, read the prediction.
 import type { FrameLocator, Page } from 'playwright-core';
+
+/** Where the sketchpad's elements are: a webview's document, or a browser page (the prediction server's). */
+export type SketchpadDocument = FrameLocator | Page;
 import { assert, until } from '../runner';
 import { runCommand } from '../workbench';
 import { frameText, panel, PANEL_TITLES, type SuiteContext } from './common';
@@ -70,10 +73,10 @@ function densify(stroke: Stroke): Stroke {
 }
 
 /**
- * Draws strokes with the page's mouse on the canvas inside the webview. The canvas' bounding box from a
- * frame locator is in page coordinates (the two iframes' offsets compose), so page.mouse lands on it.
+ * Draws strokes with the page's mouse on the sketchpad's canvas. The canvas' bounding box from a frame locator is in
+ * page coordinates (the two iframes' offsets compose), so page.mouse lands on it.
  */
-export async function drawStrokes(page: Page, frame: FrameLocator, strokes: Stroke[]): Promise<void> {
+export async function drawStrokes(page: Page, frame: SketchpadDocument, strokes: Stroke[]): Promise<void> {
   const canvas = frame.locator('#pad');
   await canvas.waitFor();
   const box = await canvas.boundingBox();
@@ -102,7 +105,7 @@ export async function clearPad(frame: FrameLocator): Promise<void> {
 }
 
 /** The digit the panel shows once it stops changing (live mode predicts while drawing). */
-export async function settledPrediction(frame: FrameLocator, timeoutMs = 30_000): Promise<string> {
+export async function settledPrediction(frame: SketchpadDocument, timeoutMs = 30_000): Promise<string> {
   let previous = '';
   let since = Date.now();
   return until(

@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { BACKEND_PREFERENCES } from '../../../src/engine/backendNames';
 import { DEFAULT_TRAIN_OPTIONS, optionLimits, type TrainOptionName } from '../../../src/engine/training/trainOptions';
-import { TRAINING_SETTINGS, trainingSettingId } from '../../../src/extension/settings';
+import { DEFAULT_SERVE_OPTIONS } from '../../../src/engine/serve/serveOptions';
+import { MAX_PORT, TRAINING_SETTINGS, trainingSettingId } from '../../../src/extension/settings';
 
 interface SettingSchema {
   type: string;
@@ -48,6 +49,19 @@ describe('contributed settings (package.json) match the engine', () => {
   it('declares no training setting the engine does not read', () => {
     const declared = Object.keys(settings).filter((id) => id.startsWith('mnist.training.'));
     assert.deepEqual(declared.sort(), TRAINING_SETTINGS.map(trainingSettingId).sort());
+  });
+
+  it("declares mnist.server.port with the server's default port and the port range", () => {
+    const { type, default: value, minimum, maximum } = settings['mnist.server.port'];
+    assert.deepEqual(
+      { type, value, minimum, maximum },
+      {
+        type: 'integer',
+        value: DEFAULT_SERVE_OPTIONS.port,
+        minimum: 0,
+        maximum: MAX_PORT,
+      },
+    );
   });
 
   it('reads its limits off the schema', () => {

@@ -4,6 +4,7 @@ import {
   backendFromSettings,
   modelPathFromSettings,
   resolveModelPath,
+  serverPortFromSettings,
   trainOptionsFromSettings,
   type SettingReader,
 } from '../../../src/extension/settings';
@@ -15,6 +16,20 @@ const reader =
     values[key] as T | undefined;
 
 describe('settings → engine options', () => {
+  it('reads mnist.server.port, warning about a port that cannot be one', () => {
+    assert.equal(serverPortFromSettings(reader({})), 7860);
+    assert.equal(serverPortFromSettings(reader({ 'server.port': 0 })), 0);
+    assert.equal(serverPortFromSettings(reader({ 'server.port': 8080 })), 8080);
+    for (const bad of [70000, -1, 80.5, '8080']) {
+      const warnings: string[] = [];
+      assert.equal(
+        serverPortFromSettings(reader({ 'server.port': bad }), (id, problem) => warnings.push(`${id} ${problem}`)),
+        7860,
+      );
+      assert.match(warnings[0], /^mnist\.server\.port must be a whole number from 0 to 65535/);
+    }
+  });
+
   it('uses the defaults when nothing is set', () => {
     assert.deepEqual(trainOptionsFromSettings(reader({})), DEFAULT_TRAIN_OPTIONS);
   });

@@ -1,17 +1,12 @@
 // The sketchpad's drawing → pixels path, from strokes in the webview to the model's input on the host.
 import { strict as assert } from 'node:assert';
 import { PNG } from 'pngjs';
-import { NoDigitError, toMnistImage } from '../../../src/engine/image/preprocess';
+import { NoDigitError, pixelsToBase64, toMnistImage } from '../../../src/engine/image/preprocess';
 import { DigitClassifier } from '../../../src/engine/classifier';
 import { bundledModelDir } from '../../../src/engine/paths';
-import {
-  decodeInk,
-  inkToPng,
-  pixelsToBase64,
-  pngFileName,
-  predictionUpdate,
-} from '../../../src/extension/panels/sketchpadData';
+import { decodeInk, inkToPng, predictionUpdate } from '../../../src/extension/panels/sketchpadData';
 import { base64ToBytes, bytesToBase64 } from '../../../src/webview/common/base64';
+import { pngFileName } from '../../../src/shared/format';
 import {
   addPoint,
   DEFAULT_BRUSH,

@@ -27,6 +27,9 @@ describe('activation and API', () => {
       'openModel',
       'exportKeras',
       'installNativeBackend',
+      'startPredictionServer',
+      'stopPredictionServer',
+      'openPredictionServer',
     ]) {
       assert.ok(commands.includes(`mnist.${id}`), `mnist.${id} is registered`);
     }

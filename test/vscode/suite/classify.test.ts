@@ -55,7 +55,7 @@ describe('MNIST: Classify Digit', () => {
         vscode.Uri.file(join(dir, 'x.png')),
         fixture('seven-grey8.png'),
       ]);
-      assert.equal(results[0].error, 'x.png: is a folder, not a PNG image');
+      assert.equal(results[0].error, 'x.png: is a folder, not an image file');
       assert.equal(results[1].digit, 7);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ export function run(): Promise<void> {
   require('./hostileSettings.test'); // first: its settings must be in place before the extension activates
   require('./activation.test');
   require('./classify.test');
+  require('./predictionServer.test');
   require('./training.test');
   require('./kerasModels.test');
 

@@ -1,15 +1,16 @@
-// Classify Digit's way to a prediction (readPngFile, then the classifier) on paths that are no PNG file to read:
+// Classify Digit's way to a prediction (readImageFile, then the classifier) on paths that are no PNG file to read:
 // each gets a message naming the file, at once, without reading unbounded data; the next PNG still classifies.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DigitClassifier } from '../../../../src/engine/classifier';
-import { ImageInputError, readPngFile } from '../../../../src/engine/image/png';
+import { readImageFile } from '../../../../src/engine/image/readImageFile';
+import { ImageInputError } from '../../../../src/engine/image/imageInput';
 import { bundledModelDir } from '../../../../src/engine/paths';
 import { makeHostileImages, type HostileImage } from '../../../fixtures/hostileImages';
 
-describe('hostile image paths (readPngFile + the classifier, as Classify Digit runs them)', function () {
+describe('hostile image paths (readImageFile + the classifier, as Classify Digit runs them)', function () {
   if (process.platform === 'win32') return;
   let dir: string;
   let images: HostileImage[];
@@ -37,8 +38,8 @@ describe('hostile image paths (readPngFile + the classifier, as Classify Digit r
     for (const image of images) {
       const rss = process.memoryUsage().rss;
       const start = performance.now();
-      const error = await readPngFile(image.path)
-        .then((bytes) => classifier.classifyPng(bytes, image.name))
+      const error = await readImageFile(image.path)
+        .then((bytes) => classifier.classifyImageBytes(bytes, image.name))
         .then(
           () => undefined,
           (err: unknown) => err,
@@ -53,7 +54,10 @@ describe('hostile image paths (readPngFile + the classifier, as Classify Digit r
       if (grownMb > 200) problems.push(`${image.name}: memory grew ${grownMb.toFixed(0)} MB`);
     }
     assert.deepEqual(problems, []);
-    const seven = await classifier.classifyPng(await readPngFile('test/fixtures/png/seven-grey8.png'), 'seven.png');
+    const seven = await classifier.classifyImageBytes(
+      await readImageFile('test/fixtures/png/seven-grey8.png'),
+      'seven.png',
+    );
     assert.equal(seven.digit, 7);
   });
 });

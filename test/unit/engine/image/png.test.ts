@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { loadMnist } from '../../../../src/engine/data/idx';
-import { ImageInputError, PNG_LIMITS, decodePng, pngToMnistImage } from '../../../../src/engine/image/png';
+import { decodePng } from '../../../../src/engine/image/png';
+import { imageToMnistImage } from '../../../../src/engine/image/decodeImage';
+import { IMAGE_LIMITS, ImageInputError } from '../../../../src/engine/image/imageInput';
 import { toMnistImage } from '../../../../src/engine/image/preprocess';
 import { rgbaOf, type Manifest } from '../../../fixtures/pngFixtures';
 
@@ -84,7 +86,7 @@ describe('PNG decoding', () => {
       });
 
       it('prepares the same 28x28 image as the original digit', () => {
-        const result = pngToMnistImage(read(fixture.file), fixture.file);
+        const result = imageToMnistImage(read(fixture.file), fixture.file);
         const reference = toMnistImage({ data: original(fixture.mnistIndex), width: 28, height: 28, channels: 1 });
         const dark = fixture.encoding === 'inverted' || fixture.encoding === 'black-on-alpha';
         assert.equal(result.inverted, dark);
@@ -149,20 +151,20 @@ describe('PNG decoding', () => {
       );
     });
 
-    it(`rejects a real PNG one pixel wider than ${PNG_LIMITS.maxSide}, accepts one exactly at the limit`, () => {
+    it(`rejects a real PNG one pixel wider than ${IMAGE_LIMITS.maxSide}, accepts one exactly at the limit`, () => {
       assertInputError(() => decodePng(blackPng(4097, 1), 'wide.png'), 'wide.png', /^is 4097x1 pixels/);
       assertInputError(() => decodePng(blackPng(1, 4097), 'tall.png'), 'tall.png', /^is 1x4097 pixels/);
       const atLimit = decodePng(blackPng(4096, 1), 'edge.png');
       assert.deepEqual([atLimit.width, atLimit.height], [4096, 1]);
     });
 
-    it(`rejects a file over ${PNG_LIMITS.maxBytes / 1024 / 1024} MB without decoding it`, () => {
+    it(`rejects a file over ${IMAGE_LIMITS.maxBytes / 1024 / 1024} MB without decoding it`, () => {
       const big = new Uint8Array(Math.round(31.2 * 1024 * 1024));
       big.set(read('seven-grey8.png'));
       assertInputError(() => decodePng(big, 'big.png'), 'big.png', /^is 31\.2 MB; the limit is 25 MB$/);
-      const justOver = new Uint8Array(PNG_LIMITS.maxBytes + 1);
+      const justOver = new Uint8Array(IMAGE_LIMITS.maxBytes + 1);
       assertInputError(() => decodePng(justOver, 'over.png'), 'over.png', /^is 25\.1 MB; the limit is 25 MB$/);
-      const atLimit = new Uint8Array(PNG_LIMITS.maxBytes);
+      const atLimit = new Uint8Array(IMAGE_LIMITS.maxBytes);
       atLimit.set(read('seven-grey8.png'));
       // Not rejected for its size, but for the zeros after its end (pngjs refuses trailing data).
       assertInputError(() => decodePng(atLimit, 'at.png'), 'at.png', /^is a damaged PNG: /);
@@ -171,11 +173,15 @@ describe('PNG decoding', () => {
     it('decodes a PNG without ink, but finds no digit in it', () => {
       const image = decodePng(read('blank.png'), 'blank.png');
       assert.ok(image.data.every((v) => v === 255));
-      assertInputError(() => pngToMnistImage(read('blank.png'), 'blank.png'), 'blank.png', /^no digit found/);
+      assertInputError(() => imageToMnistImage(read('blank.png'), 'blank.png'), 'blank.png', /^no digit found/);
     });
 
-    it('passes decoding problems through pngToMnistImage', () => {
-      assertInputError(() => pngToMnistImage(read('not-a-png.png'), 'n.png'), 'n.png', /^is not a PNG image$/);
+    it('passes decoding problems through imageToMnistImage', () => {
+      assertInputError(
+        () => imageToMnistImage(read('not-a-png.png'), 'n.png'),
+        'n.png',
+        /^is not a PNG or JPEG image$/,
+      );
     });
   });
 

@@ -27,10 +27,10 @@ describe('DigitClassifier with a .keras file', () => {
       () => [],
     );
     try {
-      await assert.rejects(classifier.classifyPng(SEVEN), ModelFileError);
-      await assert.rejects(classifier.classifyPng(SEVEN), ModelFileError);
+      await assert.rejects(classifier.classifyImageBytes(SEVEN), ModelFileError);
+      await assert.rejects(classifier.classifyImageBytes(SEVEN), ModelFileError);
       copyFileSync('test/fixtures/keras/seed003/model.keras', file);
-      assert.equal((await classifier.classifyPng(SEVEN)).digit, 7);
+      assert.equal((await classifier.classifyImageBytes(SEVEN)).digit, 7);
     } finally {
       classifier.dispose();
     }

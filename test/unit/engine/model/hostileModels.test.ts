@@ -48,7 +48,7 @@ describe('DigitClassifier with hostile model folders (in-process, as in the exte
       const rss = process.memoryUsage().rss;
       const peak = process.resourceUsage().maxRSS * 1024;
       const start = performance.now();
-      const error = await classifier.classifyPng(SEVEN).then(
+      const error = await classifier.classifyImageBytes(SEVEN).then(
         () => new Error('it classified'),
         (err: Error) => err,
       );
@@ -70,7 +70,7 @@ describe('DigitClassifier with hostile model folders (in-process, as in the exte
 
   it('then still classifies a digit with the bundled model, in the same process', async () => {
     const classifier = classifierFor({ path: bundledModelDir(), kind: 'bundled' });
-    assert.equal((await classifier.classifyPng(SEVEN)).digit, 7);
+    assert.equal((await classifier.classifyImageBytes(SEVEN)).digit, 7);
     classifier.dispose();
   });
 
@@ -80,17 +80,17 @@ describe('DigitClassifier with hostile model folders (in-process, as in the exte
     const good = readFileSync(join(dir, MODEL_FILE), 'utf8');
     writeFileSync(join(dir, MODEL_FILE), good.replace('"units":64', '"units":640'));
     const classifier = classifierFor({ path: dir, kind: 'custom' });
-    const first = await classifier.classifyPng(SEVEN).catch((err: Error) => err);
+    const first = await classifier.classifyImageBytes(SEVEN).catch((err: Error) => err);
     assert.match(String(first), /its layers have \d+ parameters but its weightsManifest lists 93322 values/);
     for (let stroke = 0; stroke < 3; stroke++) {
       assert.equal(
-        await classifier.classifyPng(SEVEN).catch((err: Error) => err),
+        await classifier.classifyImageBytes(SEVEN).catch((err: Error) => err),
         first,
         'the same error, not a reload',
       );
     }
     writeFileSync(join(dir, MODEL_FILE), good);
-    assert.equal((await classifier.classifyPng(SEVEN)).digit, 7);
+    assert.equal((await classifier.classifyImageBytes(SEVEN)).digit, 7);
     classifier.dispose();
   });
 });
