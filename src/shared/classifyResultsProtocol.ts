@@ -22,6 +22,8 @@ export const ClassifyRowSchema = v.strictObject({
   digit: v.optional(digit),
   confidence: v.optional(probability),
   top3: v.optional(v.pipe(v.array(v.strictObject({ digit, probability })), v.maxLength(10))),
+  /** Set when the model is not sure, e.g. "not sure: 3 or 5?". */
+  unsure: v.optional(v.pipe(v.string(), v.maxLength(200))),
   error: v.optional(v.pipe(v.string(), v.maxLength(4000))),
 });
 export type ClassifyRowView = v.InferOutput<typeof ClassifyRowSchema>;

@@ -25,5 +25,7 @@ export type SketchpadUpdate =
       top3: number[];
       /** The 28x28 image the model saw: base64 of 784 bytes. */
       image: string;
+      /** Set when the model is not sure (unsureText), e.g. "not sure: 3 or 5?". */
+      unsure?: string;
     }
   | { type: 'predictionError'; requestId: number; message: string };

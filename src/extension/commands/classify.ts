@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import type { DigitClassifier } from '../../engine/classifier';
 import { readImageFile } from '../../engine/image/readImageFile';
 import { topDigits } from '../../engine/ranking';
+import { certaintyOf } from '../../engine/uncertainty';
+import { unsureText } from '../../shared/certainty';
 import type { RankedDigit } from '../../shared/predictionApi';
 import { formatPercent } from '../../shared/format';
 import { errorMessage } from '../../shared/errors';
@@ -14,6 +16,8 @@ export interface FileClassification {
   digit?: number;
   confidence?: number;
   top3?: RankedDigit[];
+  /** Set when the model is not sure, e.g. "not sure: 3 or 5?". */
+  unsure?: string;
   error?: string;
 }
 
@@ -40,7 +44,8 @@ export async function classifyFile(classifier: DigitClassifier, uri: vscode.Uri)
     const bytes = await readImageFile(uri.fsPath);
     const result = await classifier.classifyImageBytes(bytes, file);
     const top3 = topDigits(result.probabilities);
-    return { file, uri, digit: result.digit, confidence: top3[0].probability, top3 };
+    const unsure = unsureText(certaintyOf(result));
+    return { file, uri, digit: result.digit, confidence: top3[0].probability, top3, ...(unsure && { unsure }) };
   } catch (err) {
     const message = errorMessage(err);
     return { file, uri, error: message.startsWith(file) ? message : `${file}: ${message}` };
@@ -69,11 +74,13 @@ export async function classifyCommand(
   );
   for (const r of results) {
     if (r.error) log.warn(`Classify: ${r.error}`);
-    else log.info(`Classify: ${r.file} → ${r.digit} (top 3: ${formatTop3(r.top3!)})`);
+    else
+      log.info(`Classify: ${r.file} → ${r.digit} (top 3: ${formatTop3(r.top3!)})${r.unsure ? ` — ${r.unsure}` : ''}`);
   }
   if (results.length === 1) {
     const [r] = results;
     if (r.error) void vscode.window.showErrorMessage(`MNIST: ${r.error}`);
+    else if (r.unsure) void vscode.window.showWarningMessage(`${r.file}: ${r.unsure}`);
     else void vscode.window.showInformationMessage(`${r.file} → ${r.digit} (${formatPercent(r.confidence!, 1)})`);
   } else {
     const failed = results.filter((r) => r.error).length;

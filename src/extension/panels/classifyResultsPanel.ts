@@ -17,6 +17,7 @@ export interface ClassifyResult {
   digit?: number;
   confidence?: number;
   top3?: { digit: number; probability: number }[];
+  unsure?: string;
   error?: string;
 }
 
@@ -83,6 +84,7 @@ function toRow(result: ClassifyResult): ClassifyRowView {
     digit: result.digit,
     confidence: result.confidence,
     top3: result.top3,
+    unsure: result.unsure,
     error: result.error,
   };
 }

@@ -4,6 +4,8 @@ import { PNG } from 'pngjs';
 import type { Classification } from '../../engine/classifier';
 import { pixelsToBase64 } from '../../engine/image/preprocess';
 import { topDigits } from '../../engine/ranking';
+import { certaintyOf } from '../../engine/uncertainty';
+import { unsureText } from '../../shared/certainty';
 import type { SketchpadUpdate } from '../../shared/sketchpadProtocol';
 
 /** The ink bytes, or undefined when the base64 does not decode to exactly width x height bytes. */
@@ -32,5 +34,6 @@ export function predictionUpdate(requestId: number, result: Classification): Ske
     probabilities: result.probabilities,
     top3: topDigits(result.probabilities, 3).map((d) => d.digit),
     image: pixelsToBase64(result.image),
+    unsure: unsureText(certaintyOf(result)),
   };
 }

@@ -35,6 +35,7 @@ function isRow(value: unknown): value is ClassifyRowView {
     isOptional(value.digit, isDigit) &&
     isOptional(value.confidence, isProbability) &&
     isOptional(value.top3, (top3) => isArrayOf(top3, isRankedDigit, DIGIT_CLASSES)) &&
+    isOptional(value.unsure, isString) &&
     isOptional(value.error, isString)
   );
 }

@@ -38,7 +38,7 @@ function render(rows: ClassifyRowView[]): void {
         : [
             fileLink(row, index),
             h('strong', { class: 'result-digit' }, row.digit === undefined ? '—' : String(row.digit)),
-            row.confidence === undefined ? '—' : formatPercent(row.confidence),
+            row.unsure ?? (row.confidence === undefined ? '—' : formatPercent(row.confidence)),
             runnersUp(row),
           ],
     ),

@@ -271,7 +271,10 @@ function showPrediction(update: Extract<SketchpadUpdate, { type: 'prediction' }>
   const roundTripMs = Math.round(performance.now() - requestSentAt);
   byId('digit').dataset.roundTripMs = String(roundTripMs);
   byId('digit').dataset.predictions = String(++predictionsShown);
-  byId('confidence').textContent = `${formatPercent(update.probabilities[update.digit] ?? 0)} sure · ${roundTripMs} ms`;
+  byId('digit').classList.toggle('unsure', update.unsure !== undefined);
+  byId('confidence').textContent = update.unsure
+    ? `${update.unsure} · ${roundTripMs} ms`
+    : `${formatPercent(update.probabilities[update.digit] ?? 0)} sure · ${roundTripMs} ms`;
   byId('bars').replaceChildren(
     ...update.probabilities.map((probability, digit) => {
       const rank = update.top3.indexOf(digit);

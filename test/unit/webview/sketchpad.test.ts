@@ -20,6 +20,7 @@ import {
 import { digitRgba } from '../../../src/webview/common/digitPixels';
 import { parseMessage } from '../../../src/shared/messageValidation';
 import { SketchpadRequestSchema } from '../../../src/shared/sketchpadProtocol';
+import { noiseImages } from '../../fixtures/unlikeDigits';
 
 /** Records the path calls, like a 2D context would receive them. */
 function recorder(): PathSink & { calls: string[] } {
@@ -166,6 +167,11 @@ describe('sketchpad: prediction', () => {
       const others = update.probabilities.filter((_, digit) => !update.top3.includes(digit));
       assert.ok(Math.max(...others) <= ranked[2]);
       assert.deepEqual(Buffer.from(update.image, 'base64'), Buffer.from(image.pixels.map((p) => Math.round(p * 255))));
+      assert.equal(update.unsure, undefined, 'a clear bar is a sure 1');
+      const [noise] = noiseImages(1, 4);
+      const unsure = predictionUpdate(8, await classifier.classifyImage(toMnistImage(noise)));
+      assert.ok(unsure.type === 'prediction');
+      assert.match(unsure.unsure ?? '', /^this does not look like a digit \(\d or \d\?\)$/);
     } finally {
       classifier.dispose();
     }
