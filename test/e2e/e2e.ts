@@ -20,13 +20,14 @@
 //     tfjs-node's install step downloads (test/e2e/nativeMirror.ts), then mnist.backend "tensorflow" at work;
 //  4. the extension-host mocha suites (test/vscode/suite), loaded by a test-only runner extension, reporting as JSON.
 // Prints PASS/FAIL per check and ends with "N passed, M failed"; exits non-zero on any failure.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { e2eCacheDir, installExtension, startCodeServer, withTimeLimit, type CodeServer } from './codeServer';
 import { log, Runner } from './runner';
 import { checkVsixContents } from './vsixContents';
-import { classifySteps, WORKSPACE_JPEG, WORKSPACE_PNGS } from './steps/classify';
+import { classifySteps, WORKSPACE_JPEG, WORKSPACE_NOISE, WORKSPACE_PNGS } from './steps/classify';
+import { noisePng } from '../fixtures/unlikeDigits';
 import type { SuiteContext } from './steps/common';
 import { defaultSuitePath, extensionHostSuites, runnerExtensionPath, tail } from './steps/extensionHost';
 import { hostileSteps } from './steps/hostile';
@@ -63,6 +64,7 @@ async function uiSession(root: string, dirs: { extensionsDir: string }, native =
   for (const file of Object.keys(WORKSPACE_PNGS)) copyFileSync(path.join(fixtures, file), path.join(workspace, file));
   const jpeg = WORKSPACE_JPEG.file;
   copyFileSync(path.join(repo, 'test', 'fixtures', 'jpeg', jpeg), path.join(workspace, jpeg));
+  writeFileSync(path.join(workspace, WORKSPACE_NOISE), noisePng(9));
   let mirror: NativeMirror | undefined;
   if (native) {
     writeNativeSettings(workspace);

@@ -3,9 +3,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PNG } from 'pngjs';
 import { CLI_BACKEND_ARGS } from '../testBackend';
-import { noiseImages } from '../fixtures/unlikeDigits';
+import { noisePng } from '../fixtures/unlikeDigits';
 import { requireBuiltCli, runCli } from './runCli';
 
 describe('CLI classify: uncertainty', function () {
@@ -15,10 +14,7 @@ describe('CLI classify: uncertainty', function () {
   before(() => {
     requireBuiltCli();
     folder = mkdtempSync(join(tmpdir(), 'mnist-unsure-'));
-    const [noise] = noiseImages(1, 9);
-    const png = new PNG({ width: noise.width, height: noise.height });
-    noise.data.forEach((level, i) => png.data.set([level, level, level, 255], i * 4));
-    writeFileSync(join(folder, 'noise.png'), PNG.sync.write(png));
+    writeFileSync(join(folder, 'noise.png'), noisePng(9));
   });
 
   after(() => rmSync(folder, { recursive: true, force: true }));

@@ -14,6 +14,9 @@ export const WORKSPACE_PNGS: Record<string, number | 'corrupt'> = {
   'corrupt.png': 'corrupt',
 };
 
+/** An image of noise the workspace holds (test/fixtures/unlikeDigits.ts), which the model is not sure of. */
+export const WORKSPACE_NOISE = 'noise.png';
+
 /** A camera-like JPEG the workspace holds (test/fixtures/jpeg/): stored turned, upright by its EXIF orientation. */
 export const WORKSPACE_JPEG = { file: 'seven-progressive-exif6.jpg', digit: 7 };
 
@@ -95,6 +98,19 @@ export async function classifySteps(ctx: SuiteContext): Promise<void> {
       await frame.locator('a.file', { hasText: 'one-rgb.png' }).click();
       await page.locator('.part.editor .tab', { hasText: 'one-rgb.png' }).first().waitFor({ timeout: 20_000 });
       return `${rows.join(', ')}; the link opened one-rgb.png`;
+    },
+    90_000,
+  );
+
+  await runner.check(
+    'classify: an image of noise → a warning that it does not look like a digit',
+    async () => {
+      await clearNotifications(page);
+      await explorerContextMenu(page, WORKSPACE_NOISE, 'Classify Digit');
+      const text = await waitForNotification(page, /noise\.png: /, 60_000);
+      assert(/^noise\.png: this does not look like a digit \(\d or \d\?\)$/.test(text), `notification "${text}"`);
+      assert((await severity(ctx, /noise\.png: /)) === 'warning', 'the notification is not a warning');
+      return `"${text}"`;
     },
     90_000,
   );
