@@ -266,12 +266,25 @@ export async function explorerContextMenu(
     if ((await row.getAttribute('aria-selected', { timeout: timeoutMs })) !== 'true')
       await row.click({ modifiers: ['Control'], timeout: timeoutMs });
   }
-  await explorerItem(page, fileName).click({ button: 'right', timeout: timeoutMs });
   const menu = page.locator('.context-view .monaco-menu');
   const item = menu
     .locator('.action-label')
     .filter({ hasText: exactly(itemLabel) })
     .first();
+  // Right after the window opens, the menu may not hold the extension's items yet: close it and ask again.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await explorerItem(page, fileName).click({ button: 'right', timeout: timeoutMs });
+    if (
+      await item.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    if (Date.now() > deadline) throw new Error(`no "${itemLabel}" in the context menu of ${fileName}`);
+    await page.keyboard.press('Escape');
+  }
   await item.hover({ timeout: timeoutMs });
   await item.click({ timeout: timeoutMs });
   // A click that lands while the menu is still settling is ignored; the hovered item is focused, so Enter runs it.
