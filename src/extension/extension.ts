@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
   const training = new TrainingController({ context, log, models, monitor, nativeSearchPaths, showChart });
 
   const commands: Record<string, (...args: never[]) => unknown> = {
-    'mnist.trainModel': () => training.train(),
+    'mnist.trainModel': (architecture?: unknown) => training.train(architecture),
     'mnist.stopTraining': stopTraining,
     'mnist.openSketchpad': () => SketchpadPanel.createOrShow(services),
     'mnist.showTrainingChart': showChart,

@@ -59,6 +59,34 @@ describe('data-parallel training (worker threads, wasm backend, real MNIST)', ()
     );
   });
 
+  it("averages the workers' BatchNormalization statistics: one step moves the moving means as one thread does", async () => {
+    // One batch of 32 in two shares of 16: the mean of the shares' batch means is the batch's mean. (Dropout draws
+    // other masks in each run, so only the layers before the first Dropout are compared.)
+    const step = async (workers: number) => {
+      const result = await train(
+        mnist.train,
+        { ...subset, trainingSubset: 32 },
+        { parallelism: { workers, workerFile } },
+        createModel(1e-3, 4, 'strong'),
+      );
+      const means = ['batch_normalization', 'batch_normalization_1'].map((name) =>
+        Array.from(result.model.getLayer(name).getWeights()[2].dataSync()),
+      );
+      disposeModel(result.model);
+      return means;
+    };
+    const single = await step(1);
+    const parallel = await step(2);
+    single.forEach((means, layer) => {
+      assert.ok(
+        means.some((m) => Math.abs(m) > 1e-3),
+        'the moving means moved',
+      );
+      const diff = Math.max(...means.map((m, i) => Math.abs(m - parallel[layer][i])));
+      assert.ok(diff < 1e-5, `batch_normalization${layer ? '_1' : ''}: moving means differ by ${diff}`);
+    });
+  });
+
   it('keeps the tensor count of every worker flat from step to step', async () => {
     const model = createModel(1e-3, 9);
     const trainer = await DataParallelTrainer.start(model, 1e-3, 32, { workers: 2, workerFile });
