@@ -60,8 +60,9 @@ describe('data-parallel training (worker threads, wasm backend, real MNIST)', ()
   });
 
   it("averages the workers' BatchNormalization statistics: one step moves the moving means as one thread does", async () => {
-    // One batch of 32 in two shares of 16: the mean of the shares' batch means is the batch's mean. (Dropout draws
-    // other masks in each run, so only the layers before the first Dropout are compared.)
+    // One batch of 32 in two shares of 16: the mean of the shares' batch means is the batch's mean. Only the first
+    // BatchNormalization layer sees the same input in both runs: each worker normalises its share by the share's own
+    // statistics, so the layers after it see other values.
     const step = async (workers: number) => {
       const result = await train(
         mnist.train,
@@ -69,22 +70,17 @@ describe('data-parallel training (worker threads, wasm backend, real MNIST)', ()
         { parallelism: { workers, workerFile } },
         createModel(1e-3, 4, 'strong'),
       );
-      const means = ['batch_normalization', 'batch_normalization_1'].map((name) =>
-        Array.from(result.model.getLayer(name).getWeights()[2].dataSync()),
-      );
+      const means = Array.from(result.model.getLayer('batch_normalization').getWeights()[2].dataSync());
       disposeModel(result.model);
       return means;
     };
     const single = await step(1);
     const parallel = await step(2);
-    single.forEach((means, layer) => {
-      assert.ok(
-        means.some((m) => Math.abs(m) > 1e-3),
-        'the moving means moved',
-      );
-      const diff = Math.max(...means.map((m, i) => Math.abs(m - parallel[layer][i])));
-      assert.ok(diff < 1e-5, `batch_normalization${layer ? '_1' : ''}: moving means differ by ${diff}`);
-    });
+    // A step moves each mean a hundredth of the way (momentum 0.99) from 0 to the batch's mean.
+    const largest = Math.max(...single.map(Math.abs));
+    assert.ok(largest > 1e-5, `the moving means moved (largest ${largest})`);
+    const diff = Math.max(...single.map((m, i) => Math.abs(m - parallel[i])));
+    assert.ok(diff < 1e-4 * largest, `the moving means differ by ${diff}`);
   });
 
   it('keeps the tensor count of every worker flat from step to step', async () => {
