@@ -5,11 +5,13 @@ import { IMAGE_SIZE } from '../shared/mnistImage';
 import { normalise } from '../engine/data/dataset';
 import { createModel } from '../engine/model/architecture';
 import { networkActivations } from '../engine/model/activations';
+import type { BuiltInArchitecture } from '../engine/model/architectureNames';
 import { predictDigit, predictProbabilities } from '../engine/predict';
 import { disposeModel, train } from '../engine/training/train';
 
 export interface BenchResult {
   backend: string;
+  architecture: BuiltInArchitecture;
   /** Worker threads that trained (data-parallel), or 1. */
   train_workers: number;
   train_img_s_b32: number;
@@ -28,6 +30,8 @@ export interface BenchOptions {
   /** Repetitions of each measurement; the median is reported. */
   repeats?: number;
   trainImages?: number;
+  /** The model trained and run (default: the seed CNN). */
+  architecture?: BuiltInArchitecture;
   onStep?: (message: string) => void;
 }
 
@@ -50,6 +54,7 @@ export async function measureTraining(
   data: Mnist,
   batchSize: number,
   images: number,
+  architecture: BuiltInArchitecture = 'seed',
   warmupBatches = 3,
 ): Promise<[number, number]> {
   const batches = Math.ceil(images / batchSize);
@@ -65,6 +70,7 @@ export async function measureTraining(
         if (batch === warmupBatches + batches) elapsed = performance.now() - timedFrom;
       },
     },
+    createModel(undefined, undefined, architecture),
   );
   disposeModel(result.model);
   return [(batches * batchSize) / (elapsed / 1000), result.workers];
@@ -73,6 +79,7 @@ export async function measureTraining(
 export async function runBench(data: Mnist, backend: string, options: BenchOptions = {}): Promise<BenchResult> {
   const repeats = options.repeats ?? 3;
   const trainImages = options.trainImages ?? DEFAULT_BENCH_TRAIN_IMAGES;
+  const architecture = options.architecture ?? 'seed';
   const step = options.onStep ?? (() => {});
   const repeat = async (measure: () => Promise<number> | number) => {
     const values: number[] = [];
@@ -82,7 +89,7 @@ export async function runBench(data: Mnist, backend: string, options: BenchOptio
 
   let workers = 1;
   const measure = async (batchSize: number) => {
-    const [imagesPerSecond, trainedBy] = await measureTraining(data, batchSize, trainImages);
+    const [imagesPerSecond, trainedBy] = await measureTraining(data, batchSize, trainImages, architecture);
     workers = trainedBy;
     return imagesPerSecond;
   };
@@ -93,7 +100,7 @@ export async function runBench(data: Mnist, backend: string, options: BenchOptio
   step(`training, batch 128, ${trainImages} images x ${repeats}`);
   const train128 = await repeat(() => measure(128));
 
-  const model = createModel();
+  const model = createModel(undefined, undefined, architecture);
   const test = normalise(data.test);
   step(`batched inference, ${test.count} images x ${repeats}`);
   predictProbabilities(model, test.pixels, 256); // warm-up
@@ -124,6 +131,7 @@ export async function runBench(data: Mnist, backend: string, options: BenchOptio
 
   return {
     backend,
+    architecture,
     train_workers: workers,
     train_img_s_b32: Math.round(train32),
     train_img_s_b64: Math.round(train64),

@@ -1,6 +1,6 @@
-// Command-line entry point: npm run mnist -- <train|evaluate|classify|summary|bench|export|serve> [options]
+// Command-line entry point: npm run mnist -- <train|runs|evaluate|classify|serve|summary|activations|bench|export> [options]
 import { memory } from '@tensorflow/tfjs-core';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../engine/backend';
 import {
@@ -44,12 +44,22 @@ import {
 import { formatCount, formatPercent } from '../shared/format';
 import { IMAGE_SIDE } from '../shared/mnistImage';
 import { errorMessage } from '../shared/errors';
-import { RUNS_DIR, trainOutDir } from './trainOutDir';
+import { RUNS_DIR, runsFolder, trainDestination } from './trainDestination';
+import {
+  BUILT_IN_ARCHITECTURES,
+  isBuiltInArchitecture,
+  type ArchitectureSpec,
+  type BuiltInArchitecture,
+} from '../engine/model/architectureNames';
+import { deleteRun, listRuns, readRun, type Run } from '../engine/runs/runStore';
+import { existsSync } from 'node:fs';
 
 const USAGE = `Usage: npm run mnist -- <command> [options]
 
 Commands:
-  train     [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--limit N] [--augment] [--seed N] [--out DIR]
+  train     [--arch ${BUILT_IN_ARCHITECTURES.join('|')}|M [--fine-tune]] [--epochs N] [--batch-size N] [--learning-rate X]
+            [--patience N] [--limit N] [--augment] [--seed N] [--out DIR | --runs-dir DIR]
+  runs      list | show ID | delete ID   [--runs-dir DIR]
   evaluate  [--model M] [--limit N] [--robustness [--seed N]]   (--robustness: accuracy under 12 corruptions)
   classify  FILE... [--model M]   (PNG or JPEG files)
   serve     [--model M] [--port ${DEFAULT_SERVE_OPTIONS.port}] [--host ${DEFAULT_SERVE_OPTIONS.host}] [--max-batch ${DEFAULT_SERVE_OPTIONS.maxBatch}] [--max-wait-ms ${DEFAULT_SERVE_OPTIONS.maxWaitMs}]
@@ -57,14 +67,16 @@ Commands:
   summary   [--model M]
   activations FILE [--model M]   (each layer's output shape and activation statistics; the saliency map's strongest pixels)
   export    [--model M] --out FILE.keras   (writes the model in Keras 3's format, for keras.models.load_model)
-  bench     [--repeats N] [--vs-torch]   (each backend in its own process, unless --backend names one;
+  bench     [--repeats N] [--arch A] [--vs-torch]   (each backend in its own process, unless --backend names one;
             --vs-torch: also run test/bench/torch_reference.py, PyTorch CPU, and print the ratios)
 
 Common options: --backend ${BACKEND_PREFERENCES.join('|')}   --json (one JSON object as the last line of stdout)
   --native-dir DIR   also look for @tensorflow/tfjs-node in DIR/node_modules (besides this package's own)
 --model M: a TensorFlow.js model folder, a Keras file (FILE.keras, or FILE.h5 from Keras 2 or 3).
-Models default to the bundled one (${'models/mnist-cnn'}). train saves to --out, a new or empty folder or a model's
-folder (that model is replaced); without --out, to a new folder ${RUNS_DIR}/<date and time> in the working folder.`;
+Models default to the bundled one (${'models/mnist-cnn'}). train --arch M trains M's architecture from scratch, or
+with --fine-tune on from M's weights. train saves to --out, a new or empty folder or a model's folder (that model is
+replaced); without --out, as a new run <date and time>-<architecture> in --runs-dir (default ${RUNS_DIR}/ in the
+working folder), which runs lists, shows and deletes.`;
 
 const OPTIONS = {
   backend: { type: 'string', default: 'auto' },
@@ -72,6 +84,9 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   model: { type: 'string' },
   out: { type: 'string' },
+  arch: { type: 'string' },
+  'fine-tune': { type: 'boolean', default: false },
+  'runs-dir': { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   'learning-rate': { type: 'string' },
@@ -198,18 +213,37 @@ function printEvaluation(evaluation: Evaluation, json: boolean) {
   for (const line of formatEvaluation(evaluation)) log(json, line);
 }
 
+/** --arch and --fine-tune: a built-in architecture, or a model's, from scratch or from its weights. */
+function architectureFromFlags(values: Values): ArchitectureSpec {
+  const arch = values.arch ?? 'seed';
+  if (isBuiltInArchitecture(arch)) {
+    if (values['fine-tune'])
+      throw new UsageError(`--fine-tune starts from a model's weights: give --arch M, not "${arch}"`);
+    return { builtIn: arch };
+  }
+  if (!existsSync(arch)) {
+    throw new UsageError(
+      `--arch ${arch}: neither a built-in architecture (${BUILT_IN_ARCHITECTURES.join(', ')}) nor a model folder or Keras file`,
+    );
+  }
+  return { model: resolve(arch), fineTune: values['fine-tune'] };
+}
+
 async function trainCommand(values: Values) {
   const options = trainOptionsFromFlags(values);
-  const out = trainOutDir(values.out, process.cwd());
-  if ('problem' in out) throw new UsageError(out.problem);
+  const architecture = architectureFromFlags(values);
+  const destination = trainDestination(values.out, values['runs-dir'], process.cwd());
+  if ('problem' in destination) throw new UsageError(destination.problem);
   const request = {
     options,
+    architecture,
     backend: backendPreference(values),
     nativeSearchPaths: nativeSearchPaths(values),
     dataDir: defaultDataDir(),
-    outDir: out.dir,
+    destination,
   };
-  log(values.json, `Training; the model will be saved to ${out.dir}`);
+  const where = 'modelDir' in destination ? destination.modelDir : `a new run in ${destination.runsDir}`;
+  log(values.json, `Training ${JSON.stringify(architecture)}; the model will be saved to ${where}`);
   const controller = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('\nStopping after this batch; the saved model is left as it was.\n');
@@ -235,6 +269,10 @@ async function trainCommand(values: Values) {
   printEvaluation(evaluation, values.json);
   log(values.json, `Saved to ${outcome.modelDir}`);
   return {
+    run: outcome.runId,
+    architecture: outcome.metadata.architectureName,
+    parameters: outcome.parameters,
+    images_per_second: outcome.history.map((epoch) => epoch.imagesPerSecond),
     accuracy: evaluation.accuracy,
     loss: evaluation.loss,
     n: evaluation.n,
@@ -244,6 +282,36 @@ async function trainCommand(values: Values) {
     workers: outcome.workers,
     out: outcome.modelDir,
   };
+}
+
+/** One line per run: id, architecture, test accuracy, epochs, training time, backend. */
+function runLine({ id, metadata: m }: Run): string {
+  if (!m) return `${id}  (its model.json cannot be read)`;
+  const accuracy = m.testAccuracy === undefined ? 'not evaluated' : formatPercent(m.testAccuracy, 2);
+  return `${id}  ${m.architectureName ?? 'seed'}  ${accuracy}  ${m.epochsRun} epochs  ${Math.round(m.trainingSeconds)} s  ${m.backend}`;
+}
+
+async function runsCommand(values: Values, [action, id, ...extra]: string[]) {
+  const runsDir = runsFolder(values['runs-dir'], process.cwd());
+  const needsId = action === 'show' || action === 'delete';
+  if (needsId ? id === undefined || extra.length : id !== undefined || action !== 'list') {
+    throw new UsageError(`runs takes list, show ID or delete ID (got "${[action, id, ...extra].join(' ')}")`);
+  }
+  if (action === 'list') {
+    const runs = await listRuns(runsDir);
+    log(values.json, runs.length ? `${runs.length} runs in ${runsDir}, oldest first:` : `No runs in ${runsDir}`);
+    for (const run of runs) log(values.json, runLine(run));
+    return { runs_dir: runsDir, runs };
+  }
+  if (action === 'show') {
+    const run = await readRun(runsDir, id);
+    log(values.json, runLine(run));
+    if (run.metadata) log(values.json, JSON.stringify(run.metadata, null, 2));
+    return run;
+  }
+  await deleteRun(runsDir, id);
+  log(values.json, `Deleted run ${id} (${join(runsDir, id)})`);
+  return { deleted: id, runs_dir: runsDir };
 }
 
 async function evaluateCommand(values: Values) {
@@ -517,11 +585,21 @@ async function benchCommand(values: Values) {
   return { ...result, ...t, ratios };
 }
 
+/** bench --arch: a built-in architecture (default: the seed CNN). */
+function benchArchitecture(values: Values): BuiltInArchitecture {
+  const arch = values.arch ?? 'seed';
+  if (!isBuiltInArchitecture(arch)) {
+    throw new UsageError(`bench --arch must be one of ${BUILT_IN_ARCHITECTURES.join(', ')} (got "${arch}")`);
+  }
+  return arch;
+}
+
 /** Measures the backend this process starts. */
 async function benchHere(values: Values, repeats: number): Promise<BenchFigures> {
   const backend = await startBackend(values, 'training');
   const result = await runBench(loadMnist(defaultDataDir()), backend.name, {
     repeats,
+    architecture: benchArchitecture(values),
     onStep: (message) => process.stderr.write(`… ${backend.name}: ${message}\n`),
   });
   return { ...result, reason: backend.reason };
@@ -531,7 +609,16 @@ async function benchHere(values: Values, repeats: number): Promise<BenchFigures>
 async function benchEachBackend(values: Values, repeats: number): Promise<BenchRun[]> {
   const runs: BenchRun[] = [];
   for (const backend of BENCH_BACKENDS) {
-    const args = ['bench', '--backend', backend, '--repeats', String(repeats), '--json'];
+    const args = [
+      'bench',
+      '--backend',
+      backend,
+      '--repeats',
+      String(repeats),
+      '--arch',
+      benchArchitecture(values),
+      '--json',
+    ];
     if (values['native-dir'] !== undefined) args.push('--native-dir', resolve(values['native-dir']));
     const child = spawnSync(process.execPath, [builtFile(BUNDLES.cli), ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -572,7 +659,7 @@ function logBench(json: boolean, { backend, figures, problem }: BenchRun) {
   const trainedBy = figures.train_workers > 1 ? ` (${figures.train_workers} worker threads)` : '';
   log(
     json,
-    `${backend} training${trainedBy}: ${figures.train_img_s_b32} img/s at batch 32, ${figures.train_img_s_b64} at batch 64, ${figures.train_img_s_b128} at batch 128`,
+    `${backend} training ${figures.architecture}${trainedBy}: ${figures.train_img_s_b32} img/s at batch 32, ${figures.train_img_s_b64} at batch 64, ${figures.train_img_s_b128} at batch 128`,
   );
   log(
     json,
@@ -597,6 +684,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const commands: Record<string, () => Promise<object>> = {
     train: () => trainCommand(values),
+    runs: () => runsCommand(values, rest),
     evaluate: () => evaluateCommand(values),
     classify: () => classifyCommand(values, rest),
     summary: () => summaryCommand(values),

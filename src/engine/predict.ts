@@ -20,6 +20,11 @@ export interface Prediction {
   energy?: number;
 }
 
+/** `count` images back to back in `pixels` as the model's input: its input shape decides the layout (see IMAGE_INPUT_SHAPES). */
+export function imageBatch(model: LayersModel, pixels: Float32Array, count: number): tf.Tensor {
+  return tf.tensor(pixels.subarray(0, count * IMAGE_SIZE), [count, ...(model.inputs[0].shape.slice(1) as number[])]);
+}
+
 /** Probabilities for `count` images stored back to back in `pixels` (784 values each, 0..1), in one batch. */
 export function predictProbabilities(
   model: LayersModel,
@@ -27,11 +32,7 @@ export function predictProbabilities(
   count = pixels.length / IMAGE_SIZE,
 ): Float32Array {
   return tf.tidy(() => {
-    // The model's input shape decides how the 784 values of each image are laid out (see IMAGE_INPUT_SHAPES).
-    const x = tf.tensor(pixels.subarray(0, count * IMAGE_SIZE), [
-      count,
-      ...(model.inputs[0].shape.slice(1) as number[]),
-    ]);
+    const x = imageBatch(model, pixels, count);
     // One batch of `count`: predict's default (32) would slice the input and concatenate the results.
     return (model.predict(x, { batchSize: Math.max(1, count) }) as tf.Tensor).dataSync() as Float32Array;
   });

@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): MnistApi {
   const predictionServer = new PredictionServerController(classifier, log);
 
   const commands: Record<string, (...args: never[]) => unknown> = {
-    'mnist.trainModel': () => training.train(),
+    'mnist.trainModel': (architecture?: unknown) => training.train(architecture),
     'mnist.stopTraining': stopTraining,
     'mnist.openSketchpad': () => SketchpadPanel.createOrShow(services),
     'mnist.showTrainingChart': showChart,

@@ -1,18 +1,21 @@
 // Which model is active: mnist.modelPath if set (and the workspace trusted, and not put aside by Use Bundled Model or
-// Open Model), else the one chosen last: trained, opened (MNIST: Open Model…) or bundled. A model that cannot be loaded
-// is reported once.
+// Open Model), else the one chosen last: a kept training run (the last one trained, unless another was chosen
+// since), a model opened with MNIST: Open Model…, or the bundled one. A model that cannot be loaded is reported once.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DigitClassifier, ModelSource } from '../engine/classifier';
 import { MODEL_FILE, readModelMetadata, type ModelMetadata } from '../engine/model/metadata';
 import { bundledModelDir } from '../engine/paths';
+import { adoptModelFolder, isRunId } from '../engine/runs/runStore';
 import { errorMessage } from '../shared/errors';
 import { modelPathFromSettings, resolveModelPath } from './settings';
 import { readMnistSetting, warnSetting } from './vscodeSettings';
 
-/** "bundled", "trained" or "opened": the model chosen last. */
+/** "bundled", "trained" (a kept run: which one, ACTIVE_RUN_KEY) or "opened": the model chosen last. */
 const ACTIVE_MODEL_KEY = 'mnist.activeModel';
+/** The id of the active run, in runsDir. */
+const ACTIVE_RUN_KEY = 'mnist.activeRun';
 /** The folder or Keras file chosen with Open Model. */
 const OPENED_MODEL_KEY = 'mnist.openedModel';
 /** The mnist.modelPath value (as written) that Use Bundled Model or Open Model put aside in this workspace. */
@@ -21,7 +24,8 @@ const SET_ASIDE_KEY = 'mnist.setAsideModelPath';
 export class ModelManager implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelSource>();
   readonly onDidChange = this.changed.event;
-  readonly trainedDir: string;
+  /** Where training runs are kept (runs/runStore.ts), one folder each. */
+  readonly runsDir: string;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
   /** Load failures already shown (model path and message), so that the sketchpad's strokes do not repeat them. */
   private readonly reported = new Set<string>();
@@ -31,7 +35,8 @@ export class ModelManager implements vscode.Disposable {
     /** The classifier, if it has been created. */
     private readonly createdClassifier: () => DigitClassifier | undefined,
   ) {
-    this.trainedDir = join(context.globalStorageUri.fsPath, 'models', 'trained');
+    this.runsDir = join(context.globalStorageUri.fsPath, 'runs');
+    this.adoptTrainedModel(join(context.globalStorageUri.fsPath, 'models', 'trained'));
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('mnist.modelPath')) void this.switchTo(this.source());
@@ -44,12 +49,11 @@ export class ModelManager implements vscode.Disposable {
   source(): ModelSource {
     const custom = this.customPath();
     if (custom) return { path: custom, kind: 'custom' };
-    const chosen = this.context.globalState.get(ACTIVE_MODEL_KEY);
-    if (chosen === 'trained' && existsSync(join(this.trainedDir, MODEL_FILE))) {
-      return { path: this.trainedDir, kind: 'trained' };
-    }
+    const run = this.activeRunId();
+    if (run && existsSync(join(this.runsDir, run, MODEL_FILE)))
+      return { path: join(this.runsDir, run), kind: 'trained' };
     const opened = this.context.globalState.get(OPENED_MODEL_KEY);
-    if (chosen === 'opened' && typeof opened === 'string' && existsSync(opened))
+    if (this.context.globalState.get(ACTIVE_MODEL_KEY) === 'opened' && typeof opened === 'string' && existsSync(opened))
       return { path: opened, kind: 'opened' };
     return { path: bundledModelDir(this.context.extensionPath), kind: 'bundled' };
   }
@@ -59,9 +63,32 @@ export class ModelManager implements vscode.Disposable {
     return readModelMetadata(this.source().path);
   }
 
-  async useTrained(): Promise<void> {
+  /** The kept run that is active (unless mnist.modelPath overrides it), if one is. */
+  activeRunId(): string | undefined {
+    const id = this.context.globalState.get<string>(ACTIVE_RUN_KEY);
+    const chosen = this.context.globalState.get(ACTIVE_MODEL_KEY) === 'trained';
+    return chosen && typeof id === 'string' && isRunId(id) ? id : undefined;
+  }
+
+  async useRun(id: string): Promise<void> {
+    await this.context.globalState.update(ACTIVE_RUN_KEY, id);
     await this.context.globalState.update(ACTIVE_MODEL_KEY, 'trained');
     await this.switchTo(this.source());
+  }
+
+  /**
+   * The single trained model kept before runs were (globalStorage/models/trained) becomes a run, the active one if it
+   * was active. One rename, once.
+   */
+  private adoptTrainedModel(trainedDir: string): void {
+    try {
+      const id = adoptModelFolder(this.runsDir, trainedDir);
+      if (id && this.context.globalState.get(ACTIVE_MODEL_KEY) === 'trained') {
+        void this.context.globalState.update(ACTIVE_RUN_KEY, id);
+      }
+    } catch (err) {
+      console.error(`MNIST: could not move ${trainedDir} into ${this.runsDir}: ${errorMessage(err)}`);
+    }
   }
 
   /** Uses the bundled model; a mnist.modelPath set now is put aside in this workspace until the setting changes. */

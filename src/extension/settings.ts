@@ -4,6 +4,9 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isBackendPreference, type BackendPreference } from '../engine/backendNames';
 import { DEFAULT_SERVE_OPTIONS } from '../engine/serve/serveOptions';
+import { ARCHITECTURE_CHOICES, isArchitectureChoice, type ArchitectureChoice } from '../engine/model/architectureNames';
+import { DEFAULT_RUNS_KEEP, MAX_LISTED_RUNS, RunsKeepSchema } from '../engine/runs/runStore';
+import * as v from 'valibot';
 import {
   DEFAULT_TRAIN_OPTIONS,
   parseTrainOptions,
@@ -48,6 +51,32 @@ export function serverPortFromSettings(read: SettingReader, warn = ignore): numb
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_PORT) return value;
   warn('mnist.server.port', `must be a whole number from 0 to ${MAX_PORT} (got ${JSON.stringify(value)})`);
   return DEFAULT_SERVE_OPTIONS.port;
+}
+
+export const ARCHITECTURE_SETTING = 'training.architecture';
+export const RUNS_KEEP_SETTING = 'runs.keep';
+
+/** mnist.training.architecture: what Train Model offers first. */
+export function architectureFromSettings(read: SettingReader, warn = ignore): ArchitectureChoice {
+  const value = read(ARCHITECTURE_SETTING);
+  if (value === undefined || isArchitectureChoice(value)) return value ?? 'seed';
+  warn(
+    `mnist.${ARCHITECTURE_SETTING}`,
+    `must be one of ${ARCHITECTURE_CHOICES.map((name) => `"${name}"`).join(', ')} (got ${JSON.stringify(value)})`,
+  );
+  return 'seed';
+}
+
+/** mnist.runs.keep: how many training runs to keep. */
+export function runsKeepFromSettings(read: SettingReader, warn = ignore): number {
+  const value = read(RUNS_KEEP_SETTING);
+  if (value === undefined) return DEFAULT_RUNS_KEEP;
+  if (v.is(RunsKeepSchema, value)) return value;
+  warn(
+    `mnist.${RUNS_KEEP_SETTING}`,
+    `must be a whole number from 1 to ${MAX_LISTED_RUNS} (got ${JSON.stringify(value)})`,
+  );
+  return DEFAULT_RUNS_KEEP;
 }
 
 /** The mnist.modelPath setting as written (trimmed), or undefined when it is empty or not a string. */

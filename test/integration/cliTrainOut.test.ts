@@ -41,7 +41,7 @@ describe('CLI train: where the model is saved', function () {
     const { code, json, stderr } = await train(cwd, ...QUICK);
     assert.equal(code, 0, stderr);
     firstRun = json.out;
-    assert.match(firstRun, /[\\/]runs[\\/]\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d$/);
+    assert.match(firstRun, /[\\/]runs[\\/]\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-seed$/);
     assert.ok(firstRun.startsWith(cwd), firstRun);
     assert.ok(existsSync(join(firstRun, MODEL_FILE)));
     assert.equal(statSync(join(bundledModelDir(), MODEL_FILE)).mtimeMs, bundled);

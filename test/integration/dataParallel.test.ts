@@ -59,6 +59,30 @@ describe('data-parallel training (worker threads, wasm backend, real MNIST)', ()
     );
   });
 
+  it("averages the workers' BatchNormalization statistics: one step moves the moving means as one thread does", async () => {
+    // One batch of 32 in two shares of 16: the mean of the shares' batch means is the batch's mean. Only the first
+    // BatchNormalization layer sees the same input in both runs: each worker normalises its share by the share's own
+    // statistics, so the layers after it see other values.
+    const step = async (workers: number) => {
+      const result = await train(
+        mnist.train,
+        { ...subset, trainingSubset: 32 },
+        { parallelism: { workers, workerFile } },
+        createModel(1e-3, 4, 'strong'),
+      );
+      const means = Array.from(result.model.getLayer('batch_normalization').getWeights()[2].dataSync());
+      disposeModel(result.model);
+      return means;
+    };
+    const single = await step(1);
+    const parallel = await step(2);
+    // A step moves each mean a hundredth of the way (momentum 0.99) from 0 to the batch's mean.
+    const largest = Math.max(...single.map(Math.abs));
+    assert.ok(largest > 1e-5, `the moving means moved (largest ${largest})`);
+    const diff = Math.max(...single.map((m, i) => Math.abs(m - parallel[i])));
+    assert.ok(diff < 1e-4 * largest, `the moving means differ by ${diff}`);
+  });
+
   it('keeps the tensor count of every worker flat from step to step', async () => {
     const model = createModel(1e-3, 9);
     const trainer = await DataParallelTrainer.start(model, 1e-3, 32, { workers: 2, workerFile });

@@ -19,7 +19,8 @@ function request(outDir: string, options: Partial<StartRequest['options']> = {})
     backend: TEST_BACKEND,
     nativeSearchPaths: [NATIVE_DIR],
     dataDir: defaultDataDir(),
-    outDir,
+    architecture: { builtIn: 'seed' },
+    destination: { modelDir: outDir },
   };
 }
 
@@ -37,6 +38,10 @@ describe('host ↔ training process protocol', () => {
       undefined,
     );
     assert.equal(parseTrainerRequest({ ...request('/tmp/x'), backend: 'gpu' }), undefined);
+    assert.equal(parseTrainerRequest({ ...request('/tmp/x'), architecture: { builtIn: 'resnet' } }), undefined);
+    assert.equal(parseTrainerRequest({ ...request('/tmp/x'), architecture: { model: '', fineTune: true } }), undefined);
+    assert.ok(parseTrainerRequest({ ...request('/tmp/x'), architecture: { model: '/m.keras', fineTune: true } }));
+    assert.ok(parseTrainerRequest({ ...request('/tmp/x'), destination: { runsDir: '/tmp/runs' } }));
     assert.equal(parseTrainerRequest('start'), undefined);
     assert.equal(parseTrainerRequest(null), undefined);
     assert.ok(

@@ -11,7 +11,14 @@ export const MODEL_FILE = 'model.json';
 export const METADATA_FILE = 'metadata.json';
 
 export interface ModelMetadata {
+  /** The layers, in words (e.g. ARCHITECTURE_LAYOUTS in model/architecture.ts). */
   architecture: string;
+  /** The architecture chosen for the run (ARCHITECTURE_CHOICES); absent in models saved before there was a choice. */
+  architectureName?: string;
+  /** The model a run of the active model's architecture started from (its folder or file). */
+  startedFrom?: string;
+  /** Weights in the model, trainable or not. */
+  parameters?: number;
   epochsRun: number;
   testAccuracy?: number;
   testLoss?: number;
@@ -30,11 +37,17 @@ export interface ModelMetadata {
   batchLoss?: BatchLossPoint[];
 }
 
+/** What a run's metadata says of the model it trained. */
+export type ArchitectureRecord = Pick<ModelMetadata, 'architecture' | 'architectureName' | 'startedFrom'>;
+
 /** An optional field: a value of the wrong type is dropped, not a reason to refuse the record. */
 const optional = <T extends v.GenericSchema>(schema: T) => v.fallback(v.optional(schema), undefined);
 
 const MetadataSchema = v.object({
   architecture: v.string(),
+  architectureName: optional(v.string()),
+  startedFrom: optional(v.string()),
+  parameters: optional(count),
   epochsRun: count,
   backend: v.string(),
   trainingSeconds: finite,

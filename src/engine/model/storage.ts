@@ -16,11 +16,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Evaluation } from '../evaluate';
-import { ARCHITECTURE } from './architecture';
 import { DIGIT_CLASSES } from '../../shared/mnistImage';
 import type { TrainResult } from '../training/train';
 import type { TrainOptions } from '../training/trainOptions';
-import { METADATA_FILE, metadataOf, MODEL_FILE, type ModelMetadata } from './metadata';
+import { METADATA_FILE, metadataOf, MODEL_FILE, type ArchitectureRecord, type ModelMetadata } from './metadata';
 import { isKerasFile, MODEL_LIMITS, ModelFileError, readModelFile, readWeightFiles } from './modelFiles';
 import { buildModel, checkTopology, planModel } from './topology';
 import { IMAGE_INPUT_SHAPES } from '../predict';
@@ -214,9 +213,11 @@ export function trainedModelMetadata(
   evaluation: Pick<Evaluation, 'accuracy' | 'loss'>,
   backend: string,
   options: TrainOptions,
+  architecture: ArchitectureRecord,
 ): ModelMetadata {
   return {
-    architecture: ARCHITECTURE,
+    ...architecture,
+    parameters: result.parameters,
     epochsRun: result.epochsRun,
     testAccuracy: evaluation.accuracy,
     testLoss: evaluation.loss,

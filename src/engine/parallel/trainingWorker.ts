@@ -1,13 +1,15 @@
 // A training worker thread: one replica of the model on the single-threaded wasm backend. Each step it takes the
 // gradient of its share of the shared batch, waits for the other workers at a barrier, adds up all their
 // gradients and applies Adam (in one pass over the flat weights): the same update in every worker, so the
-// replicas stay identical.
+// replicas stay identical. Weights that are not trained (BatchNormalization's moving mean and variance, which each
+// replica updates from its share) are averaged over the workers at the same barrier.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend';
 import { fuseConvolutions } from '../wasm/fusedConvolution';
-import { IMAGE_SIDE, IMAGE_SIZE } from '../../shared/mnistImage';
+import { IMAGE_SIZE } from '../../shared/mnistImage';
+import { imageBatch } from '../predict';
 import { compileModel } from '../model/architecture';
 import { DIGIT_CLASSES } from '../../shared/mnistImage';
 import { FlatAdam, type AdamConfig } from './flatAdam';
@@ -22,12 +24,17 @@ const ARRIVED = 0;
 const GENERATION = 1;
 const ABANDONED = 2;
 
-/** The model replica, its trainable variables, their values (flat, in order) and the optimizer that updates them. */
+/**
+ * The model replica, its trainable variables, their values (flat, in order) and the optimizer that updates them; its
+ * other variables and their values (they follow the trainable ones in the model's flat weights).
+ */
 interface Replica {
   model: tfl.LayersModel;
   variables: tf.Variable[];
   values: Float32Array;
   adam: FlatAdam;
+  statistics: tf.Variable[];
+  statisticValues: Float32Array;
 }
 
 let replica: Replica | undefined;
@@ -58,16 +65,26 @@ async function startReplica(topology: string, weights: Float32Array, learningRat
   setFlatWeights(model, weights);
   compileModel(model, learningRate);
   fuseConvolutions(model);
+  // model.weights (the order of the flat weights) is the trainable weights, then the others.
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  if (variables.length !== model.weights.length)
-    throw new Error('data-parallel training needs a model whose weights are all trainable');
+  const statistics = model.nonTrainableWeights.map((w) => w.read() as tf.Variable);
+  const trained = variables.reduce((sum, v) => sum + v.size, 0);
   // The same learning rate, betas and epsilon as the compiled tfjs Adam.
-  const adam = new FlatAdam(model.optimizer.getConfig() as unknown as AdamConfig, weights.length);
-  return { model, variables, values: Float32Array.from(weights), adam };
+  const adam = new FlatAdam(model.optimizer.getConfig() as unknown as AdamConfig, trained);
+  return {
+    model,
+    variables,
+    values: weights.slice(0, trained),
+    adam,
+    statistics,
+    statisticValues: weights.slice(trained),
+  };
 }
 
-function step({ model, variables, values, adam }: Replica, size: number): FromWorker {
-  const parameters = values.length;
+function step(replica: Replica, size: number): FromWorker {
+  const { model, variables, values, adam, statistics, statisticValues } = replica;
+  const trained = values.length;
+  const parameters = trained + statisticValues.length;
   const slots = new Float32Array(
     setup.gradients,
     (steps++ & 1) * setup.workers * parameters * 4,
@@ -80,8 +97,9 @@ function step({ model, variables, values, adam }: Replica, size: number): FromWo
   let correct = 0;
 
   own.fill(0);
+  let offset = 0;
   if (count > 0) {
-    const x = tf.tensor4d(pixels.subarray(start * IMAGE_SIZE, end * IMAGE_SIZE), [count, IMAGE_SIDE, IMAGE_SIDE, 1]);
+    const x = imageBatch(model, pixels.subarray(start * IMAGE_SIZE), count);
     const y = tf.tensor2d(targets.subarray(start * DIGIT_CLASSES, end * DIGIT_CLASSES), [count, DIGIT_CLASSES]);
     let hits: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
@@ -91,7 +109,6 @@ function step({ model, variables, values, adam }: Replica, size: number): FromWo
     }, variables);
     // Weighted by the share of the batch, so that the workers' gradients add up to the batch mean.
     const weight = count / size;
-    let offset = 0;
     for (const v of variables) {
       const g = grads[v.name].dataSync();
       for (let i = 0; i < g.length; i++) own[offset + i] = g[i] * weight;
@@ -101,20 +118,39 @@ function step({ model, variables, values, adam }: Replica, size: number): FromWo
     correct = Math.round(hits!.dataSync()[0]);
     tf.dispose([x, y, value, hits!, ...Object.values(grads)]);
   }
+  // The statistics as this share left them (unchanged when it was empty), weighted like the gradients.
+  offset = trained;
+  for (const v of statistics) {
+    const current = v.dataSync();
+    for (let i = 0; i < current.length; i++) own[offset + i] = current[i] * (count / size);
+    offset += v.size;
+  }
 
   meetOtherWorkers();
   const parts = Array.from({ length: setup.workers }, (_, rank) =>
     slots.subarray(rank * parameters, (rank + 1) * parameters),
   );
-  adam.update(values, parts);
-  // New tensors, not writes in place: the backend caches packed convolution filters by tensor.
-  const updated = tensorsFromFlat(
+  adam.update(
     values,
+    parts.map((part) => part.subarray(0, trained)),
+  );
+  statisticValues.fill(0);
+  for (const part of parts) {
+    for (let i = 0; i < statisticValues.length; i++) statisticValues[i] += part[trained + i];
+  }
+  assignFlat(variables, values);
+  assignFlat(statistics, statisticValues);
+  return { type: 'stepped', lossSum, correct };
+}
+
+/** New tensors, not writes in place: the backend caches packed convolution filters by tensor. */
+function assignFlat(variables: tf.Variable[], flat: Float32Array): void {
+  const updated = tensorsFromFlat(
+    flat,
     variables.map((v) => v.shape),
   );
   variables.forEach((v, i) => v.assign(updated[i]));
   tf.dispose(updated);
-  return { type: 'stepped', lossSum, correct };
 }
 
 function started(): Replica {

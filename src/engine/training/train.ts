@@ -5,7 +5,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { augmentBatch } from '../data/augment';
 import { BatchBuffer, normalise, sliceExamples, type Examples } from '../data/dataset';
 import { type DigitSet } from '../data/idx';
-import { IMAGE_SIDE } from '../../shared/mnistImage';
+import { imageBatch } from '../predict';
 import { fuseConvolutions } from '../wasm/fusedConvolution';
 import {
   canTrainInParallel,
@@ -55,6 +55,8 @@ export interface TrainResult {
   validationImages: number;
   /** The loss batch by batch over the whole run, thinned out to at most MAX_SAVED_BATCH_POINTS. */
   batchLoss: BatchLossPoint[];
+  /** Weights in the model, trainable or not. */
+  parameters: number;
 }
 
 export class TrainingCancelledError extends Error {
@@ -76,9 +78,9 @@ export function splitTrainingData(train: DigitSet, options: TrainOptions): { fit
   };
 }
 
-export function examplesToTensors(examples: Examples): { x: tf.Tensor4D; y: tf.Tensor2D } {
+export function examplesToTensors(model: LayersModel, examples: Examples): { x: tf.Tensor; y: tf.Tensor2D } {
   return tf.tidy(() => ({
-    x: tf.tensor4d(examples.pixels, [examples.count, IMAGE_SIDE, IMAGE_SIDE, 1]),
+    x: imageBatch(model, examples.pixels, examples.count),
     y: tf.cast(tf.oneHot(tf.tensor1d(examples.labels, 'int32'), DIGIT_CLASSES), 'float32') as tf.Tensor2D,
   }));
 }
@@ -99,7 +101,7 @@ export async function train(
 
   const parallelism = callbacks.parallelism ?? defaultParallelism();
   const started = performance.now();
-  const validationTensors = validation ? examplesToTensors(validation) : undefined;
+  const validationTensors = validation ? examplesToTensors(model, validation) : undefined;
   const stopping = new EarlyStopping(options.earlyStoppingPatience);
   const history: EpochResult[] = [];
   const batchLoss: BatchLossPoint[] = [];
@@ -139,6 +141,7 @@ export async function train(
       trainingImages: fit.count,
       validationImages: validation?.count ?? 0,
       batchLoss: downsample(batchLoss, MAX_SAVED_BATCH_POINTS),
+      parameters: model.countParams(),
     };
   } catch (err) {
     disposeModel(model);
@@ -157,7 +160,7 @@ interface EpochRun {
   options: TrainOptions;
   callbacks: TrainCallbacks;
   fit: Examples;
-  validation?: { x: tf.Tensor4D; y: tf.Tensor2D };
+  validation?: { x: tf.Tensor; y: tf.Tensor2D };
   /** The training images' order, reshuffled each epoch. */
   order: Uint32Array;
   random: () => number;
@@ -221,7 +224,7 @@ async function trainBatch(run: EpochRun, batch: number): Promise<{ loss: number;
 }
 
 async function trainOnBuffer(model: LayersModel, buffer: BatchBuffer, size: number): Promise<[number, number]> {
-  const x = tf.tensor4d(buffer.pixels.subarray(0, size * IMAGE_SIDE * IMAGE_SIDE), [size, IMAGE_SIDE, IMAGE_SIDE, 1]);
+  const x = imageBatch(model, buffer.pixels, size);
   const y = tf.tensor2d(buffer.targets.subarray(0, size * DIGIT_CLASSES), [size, DIGIT_CLASSES]);
   try {
     const [loss, accuracy] = (await model.trainOnBatch(x, y)) as number[];

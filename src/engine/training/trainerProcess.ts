@@ -35,6 +35,7 @@ async function run(request: Extract<TrainerRequest, { type: 'start' }>): Promise
   await send({
     type: 'done',
     modelDir: outcome.modelDir,
+    runId: outcome.runId,
     testAccuracy: outcome.evaluation.accuracy,
     testLoss: outcome.evaluation.loss,
     epochsRun: outcome.epochsRun,

@@ -4,18 +4,24 @@ import { validMessage } from '../../shared/messageValidation';
 import { BACKEND_PREFERENCES, BACKENDS } from '../backendNames';
 import { count, EpochResultSchema, finite } from './epochResult';
 import { TrainOptionsSchema } from './trainOptions';
+import { ArchitectureSpecSchema } from '../model/architectureNames';
 
 const backendName = v.picklist(BACKENDS);
+
+/** Where the trained model goes: a new run folder in a runs folder, or a model folder (replaced atomically). */
+export const DestinationSchema = v.union([v.object({ runsDir: v.string() }), v.object({ modelDir: v.string() })]);
+export type Destination = v.InferOutput<typeof DestinationSchema>;
 
 export const TrainerRequestSchema = v.variant('type', [
   v.object({
     type: v.literal('start'),
     options: TrainOptionsSchema,
+    architecture: ArchitectureSpecSchema,
     backend: v.picklist(BACKEND_PREFERENCES),
     nativeSearchPaths: v.array(v.string()),
     dataDir: v.string(),
     /** Where the finished model is saved (atomically). */
-    outDir: v.string(),
+    destination: DestinationSchema,
   }),
   v.object({ type: v.literal('cancel') }),
 ]);
@@ -37,6 +43,8 @@ export const TrainerEventSchema = v.variant('type', [
   v.object({
     type: v.literal('done'),
     modelDir: v.string(),
+    /** The kept run's id, when the model was saved as a run. */
+    runId: v.optional(v.string()),
     testAccuracy: finite,
     testLoss: finite,
     epochsRun: count,

@@ -1,8 +1,8 @@
 // The kernels training needs on the wasm backend, installed once it has started: the convolution gradients
 // (gradients.ts), MaxPoolGrad, the relu + bias gradient of the fused convolution, and faster paths for BatchMatMul,
-// Sum and Identity.
+// Sum, Mean and Identity.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
-import { leadingSumKernel, sharedIdentityKernel } from './fastPaths';
+import { leadingReductionKernel, sharedIdentityKernel } from './fastPaths';
 import { RELU_BIAS_GRAD } from './fusedConvolution';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './gradients';
 import { fewerTransposesMatMulKernel } from './matMul';
@@ -32,7 +32,8 @@ export function registerTrainingKernels(): void {
   replaceKernel('Conv2DBackpropInput', conv2dBackpropInput);
   wrapKernel('BatchMatMul', fewerTransposesMatMulKernel);
   replaceKernel('MaxPoolGrad', maxPoolGrad);
-  wrapKernel('Sum', leadingSumKernel);
+  wrapKernel('Sum', (original) => leadingReductionKernel(original));
+  wrapKernel('Mean', (original) => leadingReductionKernel(original, true));
   wrapKernel('Identity', sharedIdentityKernel);
   installed = true;
 }

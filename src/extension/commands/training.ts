@@ -1,11 +1,28 @@
-// MNIST: Train Model — runs the engine in a child process with a cancellable progress notification.
+// MNIST: Train Model — asks for the architecture, runs the engine in a child process with a cancellable progress
+// notification, keeps the run and makes it the active model.
 import * as vscode from 'vscode';
 import { BUNDLES, builtFile, defaultDataDir } from '../../engine/paths';
 import { formatBatch, formatEpoch, formatEvaluating } from '../../engine/training/progressText';
 import { formatPercent } from '../../shared/format';
 import type { ModelManager } from '../modelManager';
-import { backendFromSettings, trainOptionsFromSettings, type SettingReader } from '../settings';
+import {
+  ARCHITECTURE_SETTING,
+  architectureFromSettings,
+  backendFromSettings,
+  runsKeepFromSettings,
+  trainOptionsFromSettings,
+  type SettingReader,
+} from '../settings';
 import { readMnistSetting, warnSetting } from '../vscodeSettings';
+import {
+  ARCHITECTURE_CHOICES,
+  ARCHITECTURE_DESCRIPTIONS,
+  isArchitectureChoice,
+  isBuiltInArchitecture,
+  type ArchitectureChoice,
+  type ArchitectureSpec,
+} from '../../engine/model/architectureNames';
+import { pruneRuns } from '../../engine/runs/runStore';
 import type { BackendPreference } from '../../engine/backendNames';
 import type { TrainOptions } from '../../engine/training/trainOptions';
 import type { TrainerEvent } from '../../engine/training/trainerProtocol';
@@ -38,11 +55,14 @@ export class TrainingController implements vscode.Disposable {
     this.run.cancel();
   }
 
-  async train(): Promise<RunOutcome | undefined> {
+  /** Trains `architecture` (as mnist.training.architecture names them), or the one the user picks when not given. */
+  async train(architecture?: unknown): Promise<RunOutcome | undefined> {
     if (this.run) return this.offerRunningTraining();
     const options = optionsFromSettings(readMnistSetting);
     if (!options) return undefined;
-    const run = this.start(options, backendFromSettings(readMnistSetting, warnSetting));
+    const choice = isArchitectureChoice(architecture) ? architecture : await pickArchitecture();
+    if (!choice) return undefined;
+    const run = this.start(options, this.architectureSpec(choice), backendFromSettings(readMnistSetting, warnSetting));
     const outcome = await this.showProgress(run);
     this.run = undefined;
     void vscode.commands.executeCommand('setContext', 'mnist.trainingRunning', false);
@@ -62,17 +82,24 @@ export class TrainingController implements vscode.Disposable {
     return undefined;
   }
 
+  /** A built-in architecture, or the active model's (a bundled, kept or mnist.modelPath model alike). */
+  private architectureSpec(choice: ArchitectureChoice): ArchitectureSpec {
+    if (isBuiltInArchitecture(choice)) return { builtIn: choice };
+    return { model: this.deps.models.source().path, fineTune: choice === 'fine-tune' };
+  }
+
   /** Starts the training process, and feeds its events to the chart and the output channel. */
-  private start(options: TrainOptions, backend: BackendPreference): TrainingRun {
+  private start(options: TrainOptions, architecture: ArchitectureSpec, backend: BackendPreference): TrainingRun {
     const { log, monitor, context } = this.deps;
     const run = new TrainingRun(
       {
         type: 'start',
         options,
+        architecture,
         backend,
         nativeSearchPaths: this.deps.nativeSearchPaths(),
         dataDir: defaultDataDir(context.extensionPath),
-        outDir: this.deps.models.trainedDir,
+        destination: { runsDir: this.deps.models.runsDir },
       },
       {
         trainerScript: builtFile(BUNDLES.trainer),
@@ -82,7 +109,7 @@ export class TrainingController implements vscode.Disposable {
     );
     this.run = run;
     void vscode.commands.executeCommand('setContext', 'mnist.trainingRunning', true);
-    log.info(`Training started (process ${run.pid}): ${JSON.stringify(options)}`);
+    log.info(`Training started (process ${run.pid}): ${JSON.stringify(architecture)} ${JSON.stringify(options)}`);
     monitor.start(options.epochs, options.batchSize);
     this.deps.showChart();
     run.on('event', (event) => {
@@ -126,12 +153,15 @@ export class TrainingController implements vscode.Disposable {
       return;
     }
     const done = outcome.event;
-    await models.useTrained();
+    if (done.runId) {
+      await models.useRun(done.runId);
+      await this.pruneRuns();
+    }
     const summary = `Test accuracy ${formatPercent(done.testAccuracy, 2)} after ${done.epochsRun} epoch${done.epochsRun === 1 ? '' : 's'} (${Math.round(done.seconds)} s)`;
     monitor.finish(`Finished: ${summary}.`);
     const trainedBy = done.workers > 1 ? ` on ${done.workers} worker threads` : '';
     log.info(
-      `${summary}${trainedBy}${done.stoppedEarly ? `, stopped early, best epoch ${done.bestEpoch}` : ''}. Model saved to ${done.modelDir} and now active.`,
+      `${summary}${trainedBy}${done.stoppedEarly ? `, stopped early, best epoch ${done.bestEpoch}` : ''}. Saved as run ${done.runId} (${done.modelDir}) and now active.`,
     );
     void vscode.window
       .showInformationMessage(
@@ -145,9 +175,46 @@ export class TrainingController implements vscode.Disposable {
       });
   }
 
+  /** Keeps mnist.runs.keep runs, never the active one; a failure is logged, the run itself is kept. */
+  private async pruneRuns(): Promise<void> {
+    const { log, models } = this.deps;
+    const keep = runsKeepFromSettings(readMnistSetting, warnSetting);
+    const active = models.activeRunId();
+    try {
+      const removed = await pruneRuns(models.runsDir, keep, active ? [active] : []);
+      if (removed.length) log.info(`Removed the oldest runs beyond mnist.runs.keep (${keep}): ${removed.join(', ')}`);
+    } catch (err) {
+      log.warn(`Could not remove old runs from ${models.runsDir}: ${errorMessage(err)}`);
+    }
+  }
+
   dispose(): void {
     this.run?.cancel();
   }
+}
+
+/**
+ * The architecture quick pick, mnist.training.architecture first and selected; the choice is written to that setting
+ * (the user's, not a workspace's), so it is offered first next time. Undefined when dismissed.
+ */
+async function pickArchitecture(): Promise<ArchitectureChoice | undefined> {
+  const current = architectureFromSettings(readMnistSetting, warnSetting);
+  const items = [current, ...ARCHITECTURE_CHOICES.filter((name) => name !== current)].map((name) => ({
+    label: name,
+    detail: ARCHITECTURE_DESCRIPTIONS[name],
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'MNIST: Train Model',
+    placeHolder: 'Architecture to train',
+  });
+  if (!picked) return undefined;
+  const choice = picked.label as ArchitectureChoice;
+  if (choice !== current) {
+    await vscode.workspace
+      .getConfiguration('mnist')
+      .update(ARCHITECTURE_SETTING, choice, vscode.ConfigurationTarget.Global);
+  }
+  return choice;
 }
 
 /** The training options the settings ask for; undefined, after naming the bad setting, when one is out of range. */

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { NativeMirror } from '../nativeMirror';
 import { assert, log } from '../runner';
-import { readOutputChannel, runCommand, waitForNotification } from '../workbench';
+import { pickQuickInputItem, readOutputChannel, runCommand, waitForNotification } from '../workbench';
 import { clearNotifications, panel, PANEL_TITLES, type SuiteContext } from './common';
 import { DIGIT_STROKES, drawStrokes, settledPrediction } from './sketchpad';
 import { QUICK_TRAINING, writeWorkspaceSettings } from './training';
@@ -97,6 +97,7 @@ export async function nativeSteps(ctx: SuiteContext, userDataDir: string, mirror
     async () => {
       await clearNotifications(page);
       await runCommand(page, 'MNIST: Train Model');
+      await pickQuickInputItem(page, 'seed');
       const finished = await waitForNotification(page, /training (finished|failed)/, 300_000);
       log(`finished: ${finished}`);
       assert(/training finished/.test(finished), finished);

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { assert, log, until } from '../runner';
-import { readOutputChannel, runCommand, waitForNotification } from '../workbench';
+import { pickQuickInputItem, readOutputChannel, runCommand, waitForNotification } from '../workbench';
 import {
   clearNotifications,
   frameText,
@@ -66,6 +66,7 @@ export async function trainingSteps(ctx: SuiteContext): Promise<void> {
       statusAccuracy(facts.bundledStatus);
       await clearNotifications(page);
       await runCommand(page, 'MNIST: Train Model');
+      await pickQuickInputItem(page, 'seed');
       const progress = await waitForNotification(page, /Epoch 1\/1 · batch \d+\/\d+ · loss \d/, 240_000);
       log(`progress: ${progress}`);
       finished = await waitForNotification(page, /training finished/, 300_000);
@@ -173,6 +174,7 @@ export async function trainingSteps(ctx: SuiteContext): Promise<void> {
       await page.waitForTimeout(2000); // the workbench picks up .vscode/settings.json through its file watcher
       await clearNotifications(page);
       await runCommand(page, 'MNIST: Train Model');
+      await pickQuickInputItem(page, 'seed');
       const progress = await waitForNotification(page, /Epoch 1\/3 · batch \d+\/\d+/, 240_000);
       const item = trainingProgress(page);
       await item.hover();

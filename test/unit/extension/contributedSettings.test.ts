@@ -2,9 +2,17 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { BACKEND_PREFERENCES } from '../../../src/engine/backendNames';
+import { ARCHITECTURE_CHOICES, ARCHITECTURE_DESCRIPTIONS } from '../../../src/engine/model/architectureNames';
+import { DEFAULT_RUNS_KEEP, MAX_LISTED_RUNS } from '../../../src/engine/runs/runStore';
 import { DEFAULT_TRAIN_OPTIONS, optionLimits, type TrainOptionName } from '../../../src/engine/training/trainOptions';
 import { DEFAULT_SERVE_OPTIONS } from '../../../src/engine/serve/serveOptions';
-import { MAX_PORT, TRAINING_SETTINGS, trainingSettingId } from '../../../src/extension/settings';
+import {
+  ARCHITECTURE_SETTING,
+  MAX_PORT,
+  RUNS_KEEP_SETTING,
+  TRAINING_SETTINGS,
+  trainingSettingId,
+} from '../../../src/extension/settings';
 
 interface SettingSchema {
   type: string;
@@ -28,6 +36,29 @@ describe('contributed settings (package.json) match the engine', () => {
     assert.equal(backend.markdownEnumDescriptions?.length, BACKEND_PREFERENCES.length);
   });
 
+  it('offers exactly the architectures the engine knows, each with its description', () => {
+    const architecture = settings[`mnist.${ARCHITECTURE_SETTING}`];
+    assert.deepEqual(architecture.enum, [...ARCHITECTURE_CHOICES]);
+    assert.equal(architecture.default, 'seed');
+    assert.deepEqual(
+      architecture.markdownEnumDescriptions,
+      ARCHITECTURE_CHOICES.map((name) => ARCHITECTURE_DESCRIPTIONS[name]),
+    );
+  });
+
+  it("declares mnist.runs.keep with the run store's default and limits", () => {
+    const { type, default: value, minimum, maximum } = settings[`mnist.${RUNS_KEEP_SETTING}`];
+    assert.deepEqual(
+      { type, value, minimum, maximum },
+      {
+        type: 'integer',
+        value: DEFAULT_RUNS_KEEP,
+        minimum: 1,
+        maximum: MAX_LISTED_RUNS,
+      },
+    );
+  });
+
   it("declares every training setting with the engine schema's type, limits and default", () => {
     for (const name of TRAINING_SETTINGS) {
       const setting = settings[trainingSettingId(name)];
@@ -48,7 +79,8 @@ describe('contributed settings (package.json) match the engine', () => {
 
   it('declares no training setting the engine does not read', () => {
     const declared = Object.keys(settings).filter((id) => id.startsWith('mnist.training.'));
-    assert.deepEqual(declared.sort(), TRAINING_SETTINGS.map(trainingSettingId).sort());
+    const read = [...TRAINING_SETTINGS.map(trainingSettingId), `mnist.${ARCHITECTURE_SETTING}`];
+    assert.deepEqual(declared.sort(), read.sort());
   });
 
   it("declares mnist.server.port with the server's default port and the port range", () => {

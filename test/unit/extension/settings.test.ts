@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/engine/training/trainOptions';
 import {
+  architectureFromSettings,
   backendFromSettings,
+  runsKeepFromSettings,
   modelPathFromSettings,
   resolveModelPath,
   serverPortFromSettings,
@@ -87,9 +89,32 @@ describe('settings → engine options', () => {
 
   it('accepts exactly what the training process accepts', () => {
     const options = trainOptionsFromSettings(reader({ 'training.batchSize': 4096, 'training.trainingSubset': 60000 }));
-    const start = { type: 'start', options, backend: 'auto', nativeSearchPaths: [], dataDir: '/d', outDir: '/o' };
+    const start = {
+      type: 'start',
+      options,
+      architecture: { builtIn: 'seed' },
+      backend: 'auto',
+      nativeSearchPaths: [],
+      dataDir: '/d',
+      destination: { runsDir: '/r' },
+    };
     assert.ok(parseTrainerRequest(start));
     assert.equal(parseTrainerRequest({ ...start, options: { ...options, batchSize: 5000 } }), undefined);
+  });
+
+  it('reads the architecture and how many runs to keep, warning about a bad value and using the default', () => {
+    const warnings: string[] = [];
+    const warn = (setting: string, problem: string) => warnings.push(`${setting} ${problem}`);
+    assert.equal(architectureFromSettings(reader({})), 'seed');
+    assert.equal(architectureFromSettings(reader({ 'training.architecture': 'fine-tune' })), 'fine-tune');
+    assert.equal(architectureFromSettings(reader({ 'training.architecture': 'resnet' }), warn), 'seed');
+    assert.equal(runsKeepFromSettings(reader({})), 20);
+    assert.equal(runsKeepFromSettings(reader({ 'runs.keep': 3 })), 3);
+    assert.equal(runsKeepFromSettings(reader({ 'runs.keep': 0 }), warn), 20);
+    assert.deepEqual(warnings, [
+      'mnist.training.architecture must be one of "seed", "mlp", "lenet5", "strong", "active", "fine-tune" (got "resnet")',
+      'mnist.runs.keep must be a whole number from 1 to 1000 (got 0)',
+    ]);
   });
 
   it('reads the backend and the model path', () => {

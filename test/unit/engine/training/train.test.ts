@@ -7,7 +7,7 @@ import { startTestBackend, TEST_BACKEND } from '../../../testBackend';
 import { evaluate } from '../../../../src/engine/evaluate';
 import { loadMnist, type Mnist } from '../../../../src/engine/data/idx';
 import { IMAGE_SIZE } from '../../../../src/shared/mnistImage';
-import { ARCHITECTURE } from '../../../../src/engine/model/architecture';
+import { ARCHITECTURE_LAYOUTS } from '../../../../src/engine/model/architecture';
 import { ModelFileError } from '../../../../src/engine/model/modelFiles';
 import { defaultDataDir } from '../../../../src/engine/paths';
 import { predictDigit, predictProbabilities } from '../../../../src/engine/predict';
@@ -17,7 +17,7 @@ import { disposeModel, train, TrainingCancelledError, type TrainResult } from '.
 import { DEFAULT_TRAIN_OPTIONS } from '../../../../src/engine/training/trainOptions';
 
 const metadata = (accuracy: number): ModelMetadata => ({
-  architecture: ARCHITECTURE,
+  architecture: ARCHITECTURE_LAYOUTS.seed,
   epochsRun: 1,
   testAccuracy: accuracy,
   backend: TEST_BACKEND,
@@ -70,7 +70,9 @@ describe(`training, evaluation and storage (${TEST_BACKEND} backend, real MNIST)
     // 2,000 images with the default split of 0.1.
     assert.equal(trained.trainingImages, 1800);
     assert.equal(trained.validationImages, 200);
-    const recorded = trainedModelMetadata(trained, { accuracy: 0.9, loss: 0.3 }, TEST_BACKEND, DEFAULT_TRAIN_OPTIONS);
+    const recorded = trainedModelMetadata(trained, { accuracy: 0.9, loss: 0.3 }, TEST_BACKEND, DEFAULT_TRAIN_OPTIONS, {
+      architecture: ARCHITECTURE_LAYOUTS.seed,
+    });
     assert.equal(recorded.trainingImages, 1800);
     assert.equal(recorded.validationImages, 200);
   });
@@ -128,7 +130,7 @@ describe(`training, evaluation and storage (${TEST_BACKEND} backend, real MNIST)
     const images = firstTestImages(50);
     assert.deepEqual(predictProbabilities(loaded.model, images), predictProbabilities(trained.model, images));
     assert.equal(loaded.metadata?.testAccuracy, 0.93);
-    assert.equal(JSON.parse(readFileSync(join(dir, METADATA_FILE), 'utf8')).architecture, ARCHITECTURE);
+    assert.equal(JSON.parse(readFileSync(join(dir, METADATA_FILE), 'utf8')).architecture, ARCHITECTURE_LAYOUTS.seed);
     disposeModel(loaded.model);
   });
 

@@ -1,12 +1,14 @@
 // The one training run behind the CLI and the training process, end to end on real MNIST: what it saves.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NATIVE_DIR, startTestBackend, TEST_BACKEND } from '../../../testBackend';
 import { METADATA_FILE, MODEL_FILE, readModelMetadata } from '../../../../src/engine/model/metadata';
 import { loadModel } from '../../../../src/engine/model/storage';
-import { defaultDataDir } from '../../../../src/engine/paths';
+import { bundledModelDir, defaultDataDir } from '../../../../src/engine/paths';
+import { ARCHITECTURE_LAYOUTS } from '../../../../src/engine/model/architecture';
+import { listRuns } from '../../../../src/engine/runs/runStore';
 import { downsample, MAX_SAVED_BATCH_POINTS } from '../../../../src/engine/training/batchLoss';
 import { disposeModel, TrainingCancelledError } from '../../../../src/engine/training/train';
 import {
@@ -23,7 +25,8 @@ describe(`training pipeline: train → evaluate → record → save (${TEST_BACK
     backend: TEST_BACKEND,
     nativeSearchPaths: [NATIVE_DIR],
     dataDir: defaultDataDir(),
-    outDir,
+    architecture: { builtIn: 'seed' },
+    destination: { modelDir: outDir },
   });
   const newDir = () => join(mkdtempSync(join(tmpdir(), 'pipeline-')), 'model');
   let outDir: string;
@@ -71,6 +74,66 @@ describe(`training pipeline: train → evaluate → record → save (${TEST_BACK
       TrainingCancelledError,
     );
     assert.equal(existsSync(join(dir, MODEL_FILE)), false);
+  });
+
+  it('keeps a run in its own folder of a runs folder, recording its architecture; a cancelled run leaves nothing', async () => {
+    const runsDir = newDir();
+    const quick = { ...request(runsDir).options, epochs: 1, batchSize: 32, trainingSubset: 320 };
+    const kept = await trainEvaluateSave({
+      ...request(runsDir),
+      options: quick,
+      architecture: { builtIn: 'mlp' },
+      destination: { runsDir },
+    });
+    assert.match(kept.runId!, /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-mlp$/);
+    assert.equal(kept.modelDir, join(runsDir, kept.runId!));
+    const [run] = await listRuns(runsDir);
+    assert.equal(run.id, kept.runId);
+    assert.equal(run.metadata?.architectureName, 'mlp');
+    assert.equal(run.metadata?.architecture, ARCHITECTURE_LAYOUTS.mlp);
+    assert.equal(run.metadata?.parameters, 101_770);
+    assert.equal(run.metadata?.testAccuracy, kept.evaluation.accuracy);
+
+    const controller = new AbortController();
+    await assert.rejects(
+      trainEvaluateSave(
+        { ...request(runsDir), options: quick, destination: { runsDir } },
+        { signal: controller.signal, onEvaluating: () => controller.abort() },
+      ),
+      TrainingCancelledError,
+    );
+    assert.deepEqual(readdirSync(runsDir), [kept.runId]);
+  });
+
+  it("trains a saved model's architecture from scratch, or on from its weights", async () => {
+    const runsDir = newDir();
+    const options = { ...request(runsDir).options, epochs: 1, batchSize: 32, trainingSubset: 640 };
+    const bundled = bundledModelDir();
+    const fresh = await trainEvaluateSave({
+      ...request(runsDir),
+      options,
+      architecture: { model: bundled, fineTune: false },
+      destination: { runsDir },
+    });
+    const tuned = await trainEvaluateSave({
+      ...request(runsDir),
+      options,
+      architecture: { model: bundled, fineTune: true },
+      destination: { runsDir },
+    });
+    assert.equal(fresh.metadata.architectureName, 'active');
+    assert.equal(tuned.metadata.architectureName, 'fine-tune');
+    assert.equal(tuned.metadata.startedFrom, bundled);
+    assert.equal(tuned.parameters, 93_322);
+    // 640 images from random weights do not reach what the bundled model's weights start with.
+    assert.ok(tuned.evaluation.accuracy > 0.98, `fine-tuned: ${tuned.evaluation.accuracy}`);
+    assert.ok(fresh.evaluation.accuracy < 0.95, `from scratch: ${fresh.evaluation.accuracy}`);
+    const { model } = await loadModel(tuned.modelDir);
+    assert.deepEqual(
+      model.layers.map((layer) => layer.name),
+      ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2', 'flatten', 'dense', 'dense_1'],
+    );
+    disposeModel(model);
   });
 
   it('thins out a trace evenly, keeping the first and last points', () => {
