@@ -243,7 +243,11 @@ async function trainCommand(values: Values) {
     destination,
   };
   const where = 'modelDir' in destination ? destination.modelDir : `a new run in ${destination.runsDir}`;
-  log(values.json, `Training ${JSON.stringify(architecture)}; the model will be saved to ${where}`);
+  const what =
+    'builtIn' in architecture
+      ? `the ${architecture.builtIn} architecture`
+      : `${architecture.fineTune ? 'on from' : 'the architecture of'} ${architecture.model}`;
+  log(values.json, `Training ${what}; the model will be saved to ${where}`);
   const controller = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('\nStopping after this batch; the saved model is left as it was.\n');
