@@ -75,10 +75,22 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
   for (;;) {
-    if (!(await quickInputState(page, '')).open) {
+    // A palette fading out is inert: wait until it is gone (or open) before asking for it.
+    let state = await quickInputState(page, '');
+    while (!state.open && !state.hidden && Date.now() < deadline) {
+      await page.waitForTimeout(50);
+      state = await quickInputState(page, '');
+    }
+    if (!state.open) {
       // Keys typed while a webview has focus stay in its iframe: give the focus back to the workbench.
       await page.evaluate(() => document.activeElement instanceof HTMLIFrameElement && document.activeElement.blur());
       await page.keyboard.press('F1');
+      const opened = Date.now() + Math.min(5000, left());
+      while (!(await quickInputState(page, '')).open && Date.now() < opened) await page.waitForTimeout(50);
+      if (!(await quickInputState(page, '')).open) {
+        if (Date.now() >= deadline) throw new Error(`the Command Palette did not open within ${timeoutMs} ms`);
+        continue;
+      }
     }
     const query = `>${title}`;
     await quickInputBox(page).fill(query, { timeout: left() });
@@ -107,9 +119,26 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
 
 /** Picks the row `label` in the quick input that is open (after a command that asks), filtering by it first. */
 export async function pickQuickInputItem(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
-  await quickInputBox(page).waitFor({ timeout: timeoutMs });
-  await quickInputBox(page).fill(label);
-  await quickInputRow(page, label).click({ timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  const row = quickInputRow(page, label);
+  const within = (action: Promise<unknown>) =>
+    action.then(
+      () => true,
+      () => false,
+    );
+  // The palette that ran the command fades out (inert) before the command's own question shows in the same widget.
+  for (;;) {
+    if (
+      (await quickInputState(page, '')).open &&
+      (await within(quickInputBox(page).fill(label, { timeout: 2000 }))) &&
+      (await within(row.waitFor({ timeout: 2000 })))
+    ) {
+      await row.click({ timeout: Math.max(1, deadline - Date.now()) });
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`no "${label}" to pick in the quick input within ${timeoutMs} ms`);
+    await page.waitForTimeout(50);
+  }
 }
 
 /**
