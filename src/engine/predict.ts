@@ -41,13 +41,17 @@ export function predictProbabilities(
 /** One image's prediction, with its energy when the model's scores before the softmax can be reached. */
 export function predictDigit(model: LayersModel, pixels: Float32Array): Prediction {
   const { probabilities, logits } = tf.tidy(() => {
-    const x = tf.tensor(pixels.subarray(0, IMAGE_SIZE), [1, ...(model.inputs[0].shape.slice(1) as number[])]);
-    const { scores, beforeSoftmax } = classScores(model, x);
+    const { scores, beforeSoftmax } = classScores(model, imageBatch(model, pixels, 1));
     const values = scores.dataSync() as Float32Array;
     if (!beforeSoftmax) return { probabilities: values, logits: new Float32Array(0) };
     return { probabilities: tf.softmax(scores).dataSync() as Float32Array, logits: values };
   });
   return logits.length ? { ...toPrediction(probabilities), energy: logSumExp(logits) } : toPrediction(probabilities);
+}
+
+/** The model's layers that compute something (its InputLayer left out). */
+export function computingLayers(model: LayersModel): tfl.layers.Layer[] {
+  return model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
 }
 
 export function logSumExp(values: ArrayLike<number>): number {
@@ -64,7 +68,7 @@ export function logSumExp(values: ArrayLike<number>): number {
 export function classScores(model: LayersModel, input: tf.Tensor): { scores: tf.Tensor; beforeSoftmax: boolean } {
   const output = () => ({ scores: model.apply(input, { training: false }) as tf.Tensor, beforeSoftmax: false });
   if (!(model instanceof tfl.Sequential)) return output();
-  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  const layers = computingLayers(model);
   const last = layers[layers.length - 1];
   const { activation } = last.getConfig() as { activation?: string };
   const apply = (upTo: number) =>

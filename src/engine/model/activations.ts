@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { IMAGE_SIZE } from '../../shared/mnistImage';
-import { classScores, toPrediction, type Prediction } from '../predict';
+import { classScores, computingLayers, imageBatch, toPrediction, type Prediction } from '../predict';
 import { topDigits } from '../ranking';
 
 export interface LayerActivation {
@@ -62,9 +62,7 @@ const probes = new WeakMap<tfl.LayersModel, tfl.LayersModel>();
 function probeModel(model: tfl.LayersModel): tfl.LayersModel {
   let probe = probes.get(model);
   if (!probe) {
-    const outputs = model.layers
-      .filter((layer) => layer.getClassName() !== 'InputLayer')
-      .map((layer) => layer.output as tfl.SymbolicTensor);
+    const outputs = computingLayers(model).map((layer) => layer.output as tfl.SymbolicTensor);
     probe = tfl.model({ inputs: model.inputs, outputs });
     probes.set(model, probe);
   }
@@ -74,10 +72,9 @@ function probeModel(model: tfl.LayersModel): tfl.LayersModel {
 /** Every layer's output for one image (784 values, 0..1), and saliency for the top three digits. */
 export function networkActivations(model: tfl.LayersModel, pixels: Float32Array): NetworkActivations {
   const probe = probeModel(model);
-  const inputShape = model.inputs[0].shape.slice(1) as number[];
-  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  const layers = computingLayers(model);
   const values = tf.tidy(() => {
-    const x = tf.tensor(pixels.subarray(0, IMAGE_SIZE), [1, ...inputShape]);
+    const x = imageBatch(model, pixels, 1);
     const outputs = probe.predict(x) as tf.Tensor | tf.Tensor[];
     return (Array.isArray(outputs) ? outputs : [outputs]).map((output) => output.dataSync() as Float32Array);
   });
@@ -85,7 +82,7 @@ export function networkActivations(model: tfl.LayersModel, pixels: Float32Array)
   return {
     prediction,
     layers: layers.map((layer, i) => describeLayer(layer, values[i])),
-    saliency: saliencyMaps(model, pixels, inputShape, prediction),
+    saliency: saliencyMaps(model, pixels, prediction),
   };
 }
 
@@ -139,17 +136,12 @@ export function toBytes(values: Float32Array, scale: number): Uint8Array {
  * The gradient of each top digit's score with respect to the input, in one backward pass over three copies of the
  * image. The score is the value before the final softmax where it can be reached (classScores), else the probability.
  */
-function saliencyMaps(
-  model: tfl.LayersModel,
-  pixels: Float32Array,
-  inputShape: number[],
-  prediction: Prediction,
-): Saliency[] {
+function saliencyMaps(model: tfl.LayersModel, pixels: Float32Array, prediction: Prediction): Saliency[] {
   const top = topDigits(prediction.probabilities, SALIENT_DIGITS);
   const gradients = tf.tidy(() => {
     const copies = new Float32Array(top.length * IMAGE_SIZE);
     for (let i = 0; i < top.length; i++) copies.set(pixels.subarray(0, IMAGE_SIZE), i * IMAGE_SIZE);
-    const x = tf.tensor(copies, [top.length, ...inputShape]);
+    const x = imageBatch(model, copies, top.length);
     const pick = tf.oneHot(
       tf.tensor1d(
         top.map((t) => t.digit),
